@@ -1,0 +1,1 @@
+"""Members, the tree of units, roles and permissions, passwords and tokens."""

@@ -1,0 +1,49 @@
+"""Errors of the accounts package."""
+
+from __future__ import annotations
+
+from core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unauthorized
+
+
+class AccountsError(DomainError):
+    """Base of every accounts error."""
+
+
+class EmailTaken(AccountsError, Conflict):
+    code = "email_taken"
+    message = "An account with this e-mail already exists."
+
+
+class BadCredentials(AccountsError, Unauthorized):
+    code = "bad_credentials"
+    message = "Wrong e-mail or password."
+
+
+class UnknownUnit(AccountsError, Invalid):
+    code = "unknown_unit"
+    message = "This unit does not exist."
+
+
+class UnitNotFound(AccountsError, NotFound):
+    code = "unit_not_found"
+    message = "This unit does not exist."
+
+
+class MemberNotFound(AccountsError, NotFound):
+    code = "member_not_found"
+    message = "This member does not exist."
+
+
+class NotAllowed(AccountsError, Forbidden):
+    code = "forbidden"
+    message = "You are not allowed to do this."
+
+
+class LoginRequired(AccountsError, Unauthorized):
+    code = "login_required"
+    message = "Please log in."
+
+
+class BadUnitPlacement(AccountsError, Invalid):
+    code = "bad_unit_placement"
+    message = "Grassroots chapters can only be added under a commune or ward."

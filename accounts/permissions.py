@@ -1,0 +1,97 @@
+"""Who may do what. Every later package asks here.
+
+The rule, written once: an organiser's powers reach the unit their role is granted on and
+every unit below it, nothing else; an admin (a role granted on any unit) may do everything,
+but only an admin on the national unit manages admins. A judge's role gives no powers over
+units: judges act on what they are assigned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accounts.errors import LoginRequired, NotAllowed
+from accounts.models import Member, Role, RoleName, Unit
+from accounts.units import in_subtree
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: RoleName
+    unit_id: int
+    unit_path: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The member behind a request, with their roles, loaded once."""
+
+    member_id: int
+    display_name: str
+    unit_id: int
+    unit_path: str
+    birth_year: int
+    grants: tuple[Grant, ...] = field(default=())
+
+    @property
+    def is_admin(self) -> bool:
+        return any(g.role == RoleName.ADMIN for g in self.grants)
+
+    def organizes(self, unit_path: str) -> bool:
+        """May organise the unit with this path: admin, or organiser of it or an ancestor."""
+        return self.is_admin or any(
+            g.role == RoleName.ORGANIZER and in_subtree(unit_path, g.unit_path)
+            for g in self.grants
+        )
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.is_admin or any(g.role == RoleName.ORGANIZER for g in self.grants)
+
+    @property
+    def is_judge(self) -> bool:
+        return any(g.role == RoleName.JUDGE for g in self.grants)
+
+    @property
+    def organised_paths(self) -> list[str]:
+        """The roots of the subtrees this member organises ("" = everything, for admins)."""
+        if self.is_admin:
+            return [""]
+        return [g.unit_path for g in self.grants if g.role == RoleName.ORGANIZER]
+
+
+async def load_principal(member: Member) -> Principal:
+    unit = await Unit.get(id=member.unit_id)
+    roles = await Role.filter(member_id=member.id).prefetch_related("unit")
+    return Principal(
+        member_id=member.id,
+        display_name=member.display_name,
+        unit_id=member.unit_id,
+        unit_path=unit.path,
+        birth_year=member.birth_year,
+        grants=tuple(Grant(RoleName(r.role), r.unit_id, r.unit.path) for r in roles),
+    )
+
+
+def require_member(principal: Principal | None) -> Principal:
+    if principal is None:
+        raise LoginRequired()
+    return principal
+
+
+def require_organizer_of(principal: Principal | None, unit_path: str) -> Principal:
+    """The principal, when they organise the unit at `unit_path`; else 401/403."""
+    who = require_member(principal)
+    if not who.organizes(unit_path):
+        raise NotAllowed()
+    return who
+
+
+def may_grant(principal: Principal, role: RoleName, unit_path: str) -> bool:
+    """Admins grant anything; an organiser grants organiser or judge roles within their
+    subtree; only admins make admins."""
+    if principal.is_admin:
+        return True
+    if role == RoleName.ADMIN:
+        return False
+    return principal.organizes(unit_path)

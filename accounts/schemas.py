@@ -1,0 +1,89 @@
+"""What the accounts API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from accounts.models import RoleName, UnitLevel
+
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+
+
+def _current_year_or_before(year: int) -> int:
+    if year > date.today().year:
+        raise ValueError("must not be in the future")
+    return year
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=EMAIL_PATTERN),
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+BirthYear = Annotated[int, Field(ge=1900), AfterValidator(_current_year_or_before)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class RegisterIn(Strict):
+    email: Email
+    password: Password
+    display_name: DisplayName
+    unit_id: int
+    birth_year: BirthYear
+
+
+class TokenIn(Strict):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)]
+    password: Annotated[str, StringConstraints(max_length=128)]
+
+
+class RoleIn(Strict):
+    member_id: int
+    role: RoleName
+    unit_id: int
+
+
+class ChapterIn(Strict):
+    parent_id: int
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+
+
+class RoleOut(BaseModel):
+    role: RoleName
+    unit_id: int
+
+
+class MemberOut(BaseModel):
+    id: int
+    email: str
+    display_name: str
+    unit_id: int
+    birth_year: int
+    roles: list[RoleOut]
+
+
+class UnitOut(BaseModel):
+    id: int
+    name: str
+    code: str
+    level: UnitLevel
+    parent_id: int | None
+
+
+class TokenOut(BaseModel):
+    token: str
+    member: MemberOut
+
+
+class RoleGrantOut(BaseModel):
+    id: int
+    member_id: int
+    role: RoleName
+    unit_id: int

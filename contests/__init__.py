@@ -1,0 +1,1 @@
+"""Contests: quiz rounds and idea contests with judging."""

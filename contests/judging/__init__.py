@@ -1,0 +1,1 @@
+"""Judging of idea contests: entries, criteria, judges, assignments, reviews, ranking."""

@@ -1,0 +1,9 @@
+"""Demo idea contest with judging for a fresh install."""
+
+from __future__ import annotations
+
+from accounts.demo import DemoPeople
+
+
+async def seed(people: DemoPeople) -> None:
+    """Idempotent: creates the demo idea contest once."""

@@ -1,0 +1,1 @@
+"""Small, dependency-free foundations: settings, database, outbox, errors, clock."""

@@ -1,0 +1,88 @@
+"""Database setup: one Tortoise configuration for SQLite (embedded) and PostgreSQL (production).
+
+Every domain package is its own Tortoise app with its own built-in migrations; the same
+migration files run on both databases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from core.settings import Settings, get_settings
+
+# app label -> (model modules, migrations package). Order matters only for readability:
+# migrations declare their own cross-app dependencies.
+APPS: dict[str, tuple[list[str], str]] = {
+    "core": (["core.outbox"], "core.migrations"),
+    "accounts": (["accounts.models"], "accounts.migrations"),
+    "search": (["search.models"], "search.migrations"),
+    "ideas": (["ideas.models"], "ideas.migrations"),
+    "contests": (["contests.models"], "contests.migrations"),
+    "judging": (["contests.judging.models"], "contests.judging.migrations"),
+}
+
+
+def connection_config(settings: Settings) -> dict[str, Any]:
+    """The connection dict, with the PostgreSQL pool sized by settings (not Tortoise's 5)."""
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    conn = expand_db_url(url)
+    creds = conn["credentials"]
+    if conn["engine"].endswith("sqlite"):
+        path = Path(creds["file_path"])
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        creds.setdefault("minsize", settings.db_pool_min)
+        creds.setdefault("maxsize", settings.db_pool_max)
+        creds["minsize"] = int(creds["minsize"])
+        creds["maxsize"] = int(creds["maxsize"])
+    return conn
+
+
+def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    return {
+        "connections": {"default": connection_config(settings)},
+        "apps": {
+            label: {"models": models, "migrations": migrations, "default_connection": "default"}
+            for label, (models, migrations) in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def init(settings: Settings) -> None:
+    # The lifespan runs in its own task; requests and worker jobs find the ORM through the
+    # global fallback.
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(settings: Settings) -> None:
+    """Apply every pending migration of every app."""
+    await tortoise_migrate(config=tortoise_config(settings))
+    await Tortoise.close_connections()
+
+
+def is_postgres() -> bool:
+    from tortoise import connections
+
+    return connections.get("default").capabilities.dialect == "postgres"
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise -c core.db.TORTOISE_ORM makemigrations` reads the config from here.
+    if name == "TORTOISE_ORM":
+        return tortoise_config()
+    raise AttributeError(name)

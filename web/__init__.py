@@ -1,0 +1,1 @@
+"""The Starlette app: pages, the /api/v1 JSON API, middleware."""

@@ -1,0 +1,68 @@
+"""Accounts API: register, tokens, me, roles."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from accounts import service, tokens
+from accounts.schemas import MemberOut, RegisterIn, RoleGrantOut, RoleIn, TokenIn, TokenOut
+from web import context
+from web.auth import forget
+from web.openapi import api_route, to_json
+from web.login import login
+from web.parsing import parse_json
+
+async def register(request: Request) -> Response:
+    data = await parse_json(request, RegisterIn)
+    member = await service.register(**data.model_dump())
+    return to_json(await service.describe(member), status=201)
+
+
+async def token(request: Request) -> Response:
+    data = await parse_json(request, TokenIn)
+    member = await login(request, data.email, data.password)
+    value = await tokens.issue_api_token(member.id)
+    return to_json(TokenOut(token=value, member=await service.describe(member)))
+
+
+async def revoke_token(request: Request) -> Response:
+    header = request.headers.get("authorization", "")
+    context.member(request)
+    if header.lower().startswith("bearer "):
+        value = header[7:].strip()
+        await tokens.revoke_api_token(value)
+        forget(value)
+    return Response(status_code=204)
+
+
+async def me(request: Request) -> Response:
+    who = context.member(request)
+    return to_json(await service.describe(await service.get_member(who.member_id)))
+
+
+async def grant_role(request: Request) -> Response:
+    who = context.member(request)
+    data = await parse_json(request, RoleIn)
+    role = await service.grant_role(who, member_id=data.member_id, role=data.role, unit_id=data.unit_id)
+    from web.auth import forget_all
+
+    forget_all()  # the grantee's cached principal must see the new role
+    return to_json(
+        RoleGrantOut(id=role.id, member_id=role.member_id, role=data.role, unit_id=role.unit_id),
+        status=201,
+    )
+
+
+routes: list[BaseRoute] = [
+    api_route("/auth/register", "POST", register, summary="Register a member", tag="accounts",
+              body=RegisterIn, response=MemberOut, status=201),
+    api_route("/auth/token", "POST", token, summary="Log in for an API token", tag="accounts",
+              body=TokenIn, response=TokenOut),
+    api_route("/auth/token", "DELETE", revoke_token, summary="Revoke this API token",
+              tag="accounts", status=204),
+    api_route("/me", "GET", me, summary="The current member", tag="accounts", response=MemberOut),
+    api_route("/roles", "POST", grant_role, summary="Grant a role on a unit", tag="accounts",
+              body=RoleIn, response=RoleGrantOut, status=201),
+]

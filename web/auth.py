@@ -1,0 +1,197 @@
+"""Who is asking, in which language, and is this write really theirs.
+
+One pure-ASGI middleware resolves, for every request:
+- the language (`?lang=`, the `lang` cookie, `Accept-Language`; Vietnamese by default);
+- the session key: a random key in a signed, HttpOnly, SameSite=Lax cookie (Secure over
+  https). Every visitor gets one; logging in rotates it; only its hash is stored;
+- the principal, from `Authorization: Bearer` or the session, cached briefly per process;
+- CSRF: a write that rides on the session cookie (no bearer token) must carry the token
+  `HMAC(secret, session key)` in the `X-CSRF-Token` header or, for forms, the `csrf_token`
+  field (checked by `web.parsing.read_form`, the only way routes read forms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from http.cookies import SimpleCookie
+from typing import Any
+
+from itsdangerous import BadSignature, TimestampSigner
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from accounts import tokens
+from accounts.permissions import Principal, load_principal
+from core.settings import Settings
+from web import i18n
+from web.errors import error_body
+
+SESSION_COOKIE = "ib_session"
+LANG_COOKIE = "lang"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CACHE_TTL_S = 20.0  # a revoked session or role may act for at most this long on other processes
+
+_cache: dict[str, tuple[float, Principal | None]] = {}
+
+
+def _cache_get(key: str) -> tuple[bool, Principal | None]:
+    hit = _cache.get(key)
+    if hit and hit[0] > time.monotonic():
+        return True, hit[1]
+    return False, None
+
+
+def _cache_put(key: str, principal: Principal | None) -> None:
+    if len(_cache) > 50_000:
+        _cache.clear()
+    _cache[key] = (time.monotonic() + CACHE_TTL_S, principal)
+
+
+def forget(key: str) -> None:
+    """Drop a cached principal (after logout, role changes)."""
+    _cache.pop("s:" + key, None)
+    _cache.pop("t:" + key, None)
+
+
+def forget_all() -> None:
+    _cache.clear()
+
+
+async def principal_for_token(token: str) -> Principal | None:
+    found, principal = _cache_get("t:" + token)
+    if not found:
+        member = await tokens.member_for_api_token(token)
+        principal = await load_principal(member) if member else None
+        _cache_put("t:" + token, principal)
+    return principal
+
+
+async def principal_for_session(key: str) -> Principal | None:
+    found, principal = _cache_get("s:" + key)
+    if not found:
+        member = await tokens.member_for_session(key)
+        principal = await load_principal(member) if member else None
+        _cache_put("s:" + key, principal)
+    return principal
+
+
+def csrf_for(secret: str, session_key: str) -> str:
+    return hmac.new(secret.encode(), b"csrf:" + session_key.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(request: Request) -> str:
+    key = request.state.session_key
+    return csrf_for(request.app.state.settings.secret_key, key)
+
+
+def csrf_ok(request: Request, supplied: str | None) -> bool:
+    return bool(supplied) and hmac.compare_digest(csrf_token(request), str(supplied))
+
+
+def begin_session(request: Request, key: str) -> None:
+    """Make the response set this (new) session key: called after login."""
+    forget(request.state.session_key)
+    request.state.session_key = key
+    request.state.set_session = True
+
+
+class AuthMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.signer = TimestampSigner(settings.secret_key, salt="ideabank.session")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        state: dict[str, Any] = scope.setdefault("state", {})
+        query_lang = request.query_params.get("lang")
+        lang = i18n.pick_language(
+            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
+        i18n.set_language(lang)
+        state["lang"] = lang
+
+        key = self._session_key(request.cookies.get(SESSION_COOKIE))
+        state["set_session"] = key is None
+        state["session_key"] = key or secrets.token_urlsafe(32)
+        state["principal"] = None
+        state["csrf_pending"] = False
+
+        bearer = request.headers.get("authorization", "")
+        if bearer.lower().startswith("bearer "):
+            state["principal"] = await principal_for_token(bearer[7:].strip())
+            state["auth"] = "token"
+        else:
+            state["auth"] = "session"
+            if key is not None:
+                state["principal"] = await principal_for_session(key)
+            if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in request.cookies:
+                ctype = request.headers.get("content-type", "")
+                supplied = request.headers.get("x-csrf-token")
+                if supplied:
+                    if not hmac.compare_digest(
+                        csrf_for(self.settings.secret_key, state["session_key"]), supplied
+                    ):
+                        await self._reject(scope, receive, send)
+                        return
+                elif ctype.startswith(FORM_TYPES):
+                    state["csrf_pending"] = True
+                else:
+                    await self._reject(scope, receive, send)
+                    return
+
+        async def send_with_cookies(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if state.get("set_session"):
+                    headers.append("set-cookie", self._session_cookie(state["session_key"]))
+                if state.get("clear_session"):
+                    headers.append("set-cookie", self._session_cookie("", max_age=0))
+                if query_lang in i18n.LANGUAGES:
+                    headers.append("set-cookie", self._cookie(LANG_COOKIE, lang, 365 * 86400))
+                headers.setdefault("content-language", lang)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookies)
+
+    def _session_key(self, cookie: str | None) -> str | None:
+        if not cookie:
+            return None
+        try:
+            return self.signer.unsign(cookie, max_age=self.settings.session_max_age_s).decode()
+        except BadSignature:
+            return None
+
+    def _cookie(self, name: str, value: str, max_age: int, http_only: bool = False) -> str:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[name] = value
+        morsel = cookie[name]
+        morsel["path"] = "/"
+        morsel["max-age"] = max_age
+        morsel["samesite"] = "Lax"
+        if http_only:
+            morsel["httponly"] = True
+        if self.settings.secure_cookies:
+            morsel["secure"] = True
+        return morsel.OutputString()
+
+    def _session_cookie(self, key: str, max_age: int | None = None) -> str:
+        value = self.signer.sign(key).decode() if key else ""
+        age = self.settings.session_max_age_s if max_age is None else max_age
+        return self._cookie(SESSION_COOKIE, value, age, http_only=True)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = error_body(
+            "csrf_failed",
+            i18n.gettext("Your form has expired. Please reload the page and try again."),
+        )
+        await JSONResponse(body, status_code=403)(scope, receive, send)

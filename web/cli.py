@@ -1,0 +1,134 @@
+"""The `ideabank` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from core import db
+from core.settings import Settings, get_settings
+
+
+async def _with_db(settings: Settings, action: Callable[[], Awaitable[Any]]) -> Any:
+    await db.init(settings)
+    try:
+        return await action()
+    finally:
+        await db.close()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "web.asgi:app",
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from arq.worker import run_worker
+
+    from workers.broker import broker_for
+    from workers.settings import WorkerSettings
+
+    if settings.redis_embedded:
+        print("ideabank worker needs REDIS_URL (the embedded mode runs the worker in the web "
+              "process)", file=sys.stderr)
+        return 2
+    WorkerSettings.redis_settings = broker_for(settings).arq  # type: ignore[assignment]
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(db.migrate(settings))
+    print("migrations applied")
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    from accounts.service import create_admin
+    from accounts.units import load_reference_tree
+
+    password = Path(args.password_file).read_text(encoding="utf-8").strip()
+    if len(password) < 8:
+        print("the password must have at least 8 characters", file=sys.stderr)
+        return 2
+
+    async def action() -> None:
+        await load_reference_tree()
+        member = await create_admin(args.email, password)
+        print(f"admin ready: {member.email} (id {member.id})")
+
+    asyncio.run(_with_db(settings, action))
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from web.demo import seed_demo
+
+    async def action() -> None:
+        print(await seed_demo(if_empty=args.if_empty))
+
+    asyncio.run(_with_db(settings, action))
+    return 0
+
+
+def cmd_load_units(args: argparse.Namespace, settings: Settings) -> int:
+    from accounts.units import load_reference_tree
+
+    async def action() -> None:
+        print(f"units created: {await load_reference_tree()}")
+
+    asyncio.run(_with_db(settings, action))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "migrate": cmd_migrate,
+    "create-admin": cmd_create_admin,
+    "seed-demo": cmd_seed_demo,
+    "load-units": cmd_load_units,
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ideabank", description="Idea bank and contest platform")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the site and API")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, help="web processes (production)")
+    sub.add_parser("worker", help="run the arq worker (production; needs REDIS_URL)")
+    sub.add_parser("migrate", help="apply database migrations")
+    admin = sub.add_parser("create-admin", help="create or reset an admin account")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password-file", required=True)
+    demo = sub.add_parser("seed-demo", help="load units and a small demo data set")
+    demo.add_argument("--if-empty", action="store_true", help="only when there are no members")
+    sub.add_parser("load-units", help="load the national, province and ward units")
+    return p
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args, get_settings())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

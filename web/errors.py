@@ -1,0 +1,150 @@
+"""The one place errors become responses: API.md's JSON shape under /api and /health,
+an error page elsewhere; always in the request's language, never a 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from core.errors import DomainError, Invalid
+from web.i18n import gettext
+
+log = logging.getLogger("ideabank.web")
+
+# pydantic error type -> (message id, which ctx values it needs)
+_PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": "This field is required.",
+    "string_too_long": "At most {max_length} characters.",
+    "string_too_short": "At least {min_length} characters.",
+    "too_long": "At most {max_length} items.",
+    "too_short": "At least {min_length} items.",
+    "string_type": "Must be text.",
+    "int_type": "Must be a whole number.",
+    "int_parsing": "Must be a whole number.",
+    "int_from_float": "Must be a whole number.",
+    "float_type": "Must be a number.",
+    "float_parsing": "Must be a number.",
+    "bool_type": "Must be true or false.",
+    "bool_parsing": "Must be true or false.",
+    "greater_than_equal": "Must be at least {ge}.",
+    "greater_than": "Must be greater than {gt}.",
+    "less_than_equal": "Must be at most {le}.",
+    "less_than": "Must be less than {lt}.",
+    "string_pattern_mismatch": "Not in the expected format.",
+    "enum": "Must be one of: {expected}.",
+    "literal_error": "Must be one of: {expected}.",
+    "extra_forbidden": "Unknown field.",
+    "list_type": "Must be a list.",
+    "dict_type": "Must be an object.",
+    "model_type": "Must be an object.",
+    "model_attributes_type": "Must be an object.",
+    "datetime_type": "Must be a date and time (ISO 8601).",
+    "datetime_parsing": "Must be a date and time (ISO 8601).",
+    "datetime_from_date_parsing": "Must be a date and time (ISO 8601).",
+    "timezone_aware": "Must include a time zone (for example Z).",
+    "finite_number": "Must be a finite number.",
+    "json_invalid": "The request body is not valid JSON.",
+    "uuid_parsing": "Not in the expected format.",
+}
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """pydantic's errors as `{dotted.field: message}` in the current language."""
+    out: dict[str, str] = {}
+    for err in exc.errors(include_url=False):
+        name = ".".join(str(p) for p in err["loc"]) or "body"
+        if name in out:
+            continue
+        ctx: dict[str, Any] = dict(err.get("ctx") or {})
+        msg_id = _PYDANTIC_MESSAGES.get(err["type"])
+        if msg_id is None:
+            error = ctx.get("error")
+            msg_id = str(error) if error else "Not valid."
+            out[name] = gettext(msg_id)
+            continue
+        try:
+            out[name] = gettext(msg_id, **{k: v for k, v in ctx.items() if k != "error"})
+        except (KeyError, IndexError):
+            out[name] = gettext(msg_id.split("{")[0].strip() or "Not valid.")
+    return out
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path in ("/health", "/metrics")
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _render(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if wants_json(request):
+        return JSONResponse(error_body(code, message, fields), status_code=status, headers=headers)
+    from web.templating import render
+
+    return render(
+        request,
+        "error.html",
+        {"status": status, "code": code, "message": message, "fields": fields or {}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    message = gettext(exc.text, **exc.params) if exc.params else gettext(exc.text)
+    fields = {k: gettext(v) for k, v in exc.fields.items()}
+    return _render(request, exc.status, exc.code, message, fields, exc.headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValidationError)
+    return _render(
+        request, 422, Invalid.code, gettext(Invalid.message), field_errors(exc)
+    )
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "The request could not be processed."),
+    401: ("unauthorized", "Please log in."),
+    403: ("forbidden", "You are not allowed to do this."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    413: ("too_large", "The request is too large."),
+    429: ("rate_limited", "Too many attempts. Please wait a moment and try again."),
+}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code, message = _HTTP_CODES.get(exc.status_code, ("error", "Something went wrong."))
+    return _render(request, exc.status_code, code, gettext(message), headers=exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _render(
+        request, 500, "server_error", gettext("Something went wrong on our side. Please try again.")
+    )
+
+
+HANDLERS = {
+    DomainError: domain_error,
+    ValidationError: validation_error,
+    HTTPException: http_error,
+    Exception: server_error,
+}
