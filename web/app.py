@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "web.pages.contests",
     "web.pages.quiz",
     "web.pages.judging",
+    "web.pages.search",
 )
 
 
