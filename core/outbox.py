@@ -9,7 +9,7 @@ handled twice does no harm.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -41,12 +41,23 @@ async def record(
         await OutboxEvent.bulk_create(rows, using_db=using_db)
 
 
-async def pending(topic: str | None = None, limit: int = 500) -> list[OutboxEvent]:
-    """The oldest undone rows, optionally of one topic."""
+async def pending(
+    topic: str | None = None, limit: int = 500, *, topics: Sequence[str] | None = None
+) -> list[OutboxEvent]:
+    """The oldest undone rows, optionally of one topic or of some topics."""
     query = OutboxEvent.filter(done_at__isnull=True)
     if topic:
         query = query.filter(topic=topic)
+    if topics is not None:
+        query = query.filter(topic__in=list(topics))
     return await query.order_by("id").limit(limit)
+
+
+async def pending_count(topics: Sequence[str] | None = None) -> int:
+    query = OutboxEvent.filter(done_at__isnull=True)
+    if topics is not None:
+        query = query.filter(topic__in=list(topics))
+    return await query.count()
 
 
 async def mark_done(ids: Iterable[int]) -> None:

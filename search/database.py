@@ -1,8 +1,112 @@
-"""The database full-text backend (SQLite FTS5 / PostgreSQL)."""
+"""The database full-text backend: SQLite FTS5 (embedded) or PostgreSQL full text.
+
+Both keep every index in one table, `search_document` (see `search.models`), and search
+the folded words of each document (`search.text.fold`): SQLite through the FTS5 table
+`search_document_fts` (bm25, title weighted 10:1), PostgreSQL through the generated
+`tsv` column and its GIN index (`ts_rank`, title weight A). Every word of the query must
+match, as a prefix ("chuyen doi" finds "chuyển đổi số"). Query words are letters and
+digits only and always travel as bound parameters, so no input is ever SQL or FTS syntax.
+"""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
 from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from search.models import SearchDocument
+from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchResult
+from search.text import highlight, query_words, searchable_text, snippet
+
+ID_BATCH = 1000
+PLAIN_COLUMNS = ("field", "status", "kind")
+
+
+def _conn() -> BaseDBAsyncClient:
+    conn: BaseDBAsyncClient = connections.get("default")
+    return conn
+
+
+def _is_postgres(conn: BaseDBAsyncClient) -> bool:
+    return bool(conn.capabilities.dialect == "postgres")
+
+
+def _like_prefix(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _as_list(value: FilterValue) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _Sql:
+    """A WHERE clause under construction, with its bound values in dialect placeholders."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self.values: list[Any] = []
+        self.where: list[str] = []
+
+    def param(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def add(self, clause: str) -> None:
+        self.where.append(clause)
+
+    def clause(self) -> str:
+        return " AND ".join(self.where) if self.where else "1=1"
+
+
+def _row_values(index: str, doc: Document) -> SearchDocument:
+    title, rest = searchable_text(doc)
+    contest_ids = [int(c) for c in doc.get("contest_ids") or []]
+    return SearchDocument(
+        index_name=index,
+        doc_id=int(doc["id"]),
+        data=json.dumps(doc, ensure_ascii=False, default=str),
+        fold_title=title,
+        fold_text=rest,
+        field=str(doc.get("field") or "")[:80],
+        status=str(doc.get("status") or "")[:40],
+        kind=str(doc.get("kind") or "")[:40],
+        unit_path=str(doc.get("unit_path") or "")[:200],
+        year=int(doc.get("year") or 0),
+        created_at=int(doc.get("created_at") or 0),
+        votes=int(doc.get("votes") or 0),
+        hot=float(doc.get("hot") or 0.0),
+        contest_ids="".join(f"|{c}|" for c in contest_ids),
+    )
+
+
+def _hit(doc: Document, score: float, wanted: list[str]) -> SearchHit:
+    summary = str(doc.get("summary") or "")
+    body = str(doc.get("body") or "")
+    source = summary or body
+    if wanted:
+        for text in (summary, body):
+            if any(w in " ".join(query_words(text[:5000])) for w in wanted):
+                source = text
+                break
+    return SearchHit(
+        id=int(doc["id"]),
+        score=score,
+        title_html=highlight(str(doc.get("title") or ""), wanted),
+        snippet_html=snippet(source[:20_000], wanted),
+        document=doc,
+    )
 
 
 class DatabaseBackend:
@@ -15,5 +119,143 @@ class DatabaseBackend:
         return None
 
     async def health(self) -> bool:
-        await connections.get("default").execute_query("SELECT 1")
+        await _conn().execute_query("SELECT 1")
         return True
+
+    async def upsert(self, index: str, documents: list[Document]) -> None:
+        if not documents:
+            return
+        latest = {int(d["id"]): d for d in documents}
+        rows = [_row_values(index, d) for d in latest.values()]
+        async with in_transaction() as conn:
+            await (
+                SearchDocument.filter(index_name=index, doc_id__in=list(latest))
+                .using_db(conn)
+                .delete()
+            )
+            await SearchDocument.bulk_create(rows, using_db=conn)
+
+    async def delete(self, index: str, ids: list[int]) -> None:
+        if ids:
+            await SearchDocument.filter(index_name=index, doc_id__in=list(ids)).delete()
+
+    def _match(self, sql: _Sql, wanted: list[str], *, any_word: bool) -> tuple[str, str]:
+        """(FROM clause, rank expression) for a full-text match of `wanted`."""
+        if sql.postgres:
+            joiner = " | " if any_word else " & "
+            q = sql.param(joiner.join(f"{w}:*" for w in wanted))
+            sql.add(f"d.tsv @@ to_tsquery('simple', {q})")
+            return "search_document d", f"ts_rank(d.tsv, to_tsquery('simple', {q}))"
+        joiner = " OR " if any_word else " AND "
+        q = sql.param(joiner.join(f'"{w}"*' for w in wanted))
+        sql.add(f"search_document_fts MATCH {q}")
+        return (
+            "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid",
+            "-bm25(search_document_fts, 10.0, 1.0)",
+        )
+
+    def _filters(self, sql: _Sql, query: SearchQuery) -> None:
+        sql.add(f"d.index_name = {sql.param(query.index)}")
+        for key, value in query.filters.items():
+            values = _as_list(value)
+            if not values:
+                continue
+            if key in PLAIN_COLUMNS:
+                marks = ", ".join(sql.param(str(v)) for v in values)
+                sql.add(f"d.{key} IN ({marks})")
+            elif key == "year":
+                years = [y for y in (_int_or_none(v) for v in values) if y is not None]
+                marks = ", ".join(sql.param(y) for y in years) or "NULL"
+                sql.add(f"d.year IN ({marks})")
+            elif key == "contest_ids":
+                ids = [c for c in (_int_or_none(v) for v in values) if c is not None]
+                parts = [f"d.contest_ids LIKE {sql.param(f'%|{c}|%')}" for c in ids] or ["1=0"]
+                sql.add("(" + " OR ".join(parts) + ")")
+        if query.unit_path:
+            sql.add(f"d.unit_path LIKE {sql.param(_like_prefix(query.unit_path))} ESCAPE '\\'")
+
+    async def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        conn = _conn()
+        sql = _Sql(_is_postgres(conn))
+        wanted = query_words(query.text)
+        if wanted:
+            source, rank = self._match(sql, wanted, any_word=False)
+        else:
+            source, rank = "search_document d", "0.0"
+        self._filters(sql, query)
+        where = sql.clause()
+        order = {
+            "relevance": "rank DESC, d.created_at DESC" if wanted else "d.created_at DESC",
+            "newest": "d.created_at DESC",
+            "top": "d.votes DESC, d.created_at DESC",
+            "hot": "d.hot DESC, d.created_at DESC",
+        }[query.sort]
+        hits: list[SearchHit] = []
+        if query.limit:
+            values = list(sql.values)
+            limit = f"${len(values) + 1}" if sql.postgres else "?"
+            offset = f"${len(values) + 2}" if sql.postgres else "?"
+            rows = await conn.execute_query_dict(
+                f"SELECT d.data AS data, {rank} AS rank FROM {source} WHERE {where} "  # noqa: S608 - clauses built from constants; values bound
+                f"ORDER BY {order}, d.doc_id DESC LIMIT {limit} OFFSET {offset}",
+                [*values, query.limit, query.offset],
+            )
+            hits = [_hit(json.loads(r["data"]), float(r["rank"] or 0.0), wanted) for r in rows]
+        count = await conn.execute_query_dict(
+            f"SELECT COUNT(*) AS n FROM {source} WHERE {where}",  # noqa: S608 - as above
+            list(sql.values),
+        )
+        facets: dict[str, dict[str, int]] = {}
+        for facet in query.facets:
+            rows = await conn.execute_query_dict(
+                f"SELECT d.{facet} AS v, COUNT(*) AS n FROM {source} WHERE {where} "  # noqa: S608 - facet names are checked by SearchQuery
+                f"GROUP BY d.{facet} ORDER BY n DESC",
+                list(sql.values),
+            )
+            facets[facet] = {str(r["v"]): int(r["n"]) for r in rows if r["v"] not in ("", None)}
+        took = int((time.perf_counter() - started) * 1000)
+        return SearchResult(hits=hits, total=int(count[0]["n"]), facets=facets, took_ms=took)
+
+    async def candidates(self, index: str, words: list[str], limit: int) -> list[Document]:
+        if not words:
+            return []
+        conn = _conn()
+        sql = _Sql(_is_postgres(conn))
+        source, rank = self._match(sql, words, any_word=True)
+        sql.add(f"d.index_name = {sql.param(index)}")
+        mark = f"${len(sql.values) + 1}" if sql.postgres else "?"
+        rows = await conn.execute_query_dict(
+            f"SELECT d.data AS data FROM {source} WHERE {sql.clause()} "  # noqa: S608 - constants; values bound
+            f"ORDER BY {rank} DESC LIMIT {mark}",
+            [*sql.values, limit],
+        )
+        return [json.loads(r["data"]) for r in rows]
+
+    async def indexed_ids(self, index: str) -> AsyncIterator[list[int]]:
+        after = -1
+        while True:
+            ids = await (
+                SearchDocument.filter(index_name=index, doc_id__gt=after)
+                .order_by("doc_id")
+                .limit(ID_BATCH)
+                .values_list("doc_id", flat=True)
+            )
+            if not ids:
+                return
+            batch = [int(str(i)) for i in ids]
+            yield batch
+            after = batch[-1]
+
+    async def rebuild(self, index: str, batches: AsyncIterator[list[Document]]) -> int:
+        """Upsert everything, then delete what the source no longer yields."""
+        seen: set[int] = set()
+        async for docs in batches:
+            await self.upsert(index, docs)
+            seen.update(int(d["id"]) for d in docs)
+        stale: list[int] = []
+        async for ids in self.indexed_ids(index):
+            stale.extend(i for i in ids if i not in seen)
+        for start in range(0, len(stale), ID_BATCH):
+            await self.delete(index, stale[start : start + ID_BATCH])
+        return len(seen)

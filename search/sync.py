@@ -1,0 +1,186 @@
+"""Keeping the indexes in step with the database.
+
+Writers record an outbox row (`core.outbox.record(topic, ids, using_db=conn)`) inside the
+transaction that changes an entity, then call `kick()` after the commit.
+
+- `drain()` takes the pending rows of the registered topics in batches, re-reads each
+  entity through its source (`load`), upserts the documents it gets and deletes the ids it
+  gets None for, and marks the rows done only after the engine accepted the batch. A
+  failure leaves the batch pending with `attempts` counted; a process killed at any point
+  leaves rows pending, and handling a row twice writes the same document twice: harmless.
+- `kick()` asks the worker to drain soon. The arq job id is per one-second window and the
+  job keeps no result, so kicks within a window share one job and a kick after that window
+  always gets a new one. The drain cron is the safety net for the rare kick that lands
+  while a drain of the same window is finishing.
+- `reconcile()` compares each index with its source in both directions (ids missing from
+  the index are written, ids the source no longer wants are deleted).
+- `reindex()` rebuilds an index from scratch (the Meilisearch backend swaps atomically).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from core import outbox, queue
+from search import engine
+from search.port import Document
+from search.sources import Source, source_for_index, source_for_topic, sources, topics
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+MAX_BATCHES_PER_RUN = 100
+DRAIN_TASK = "search_drain"
+KICK_DEFER_S = 0.5
+
+
+@dataclass
+class DrainReport:
+    rows: int = 0
+    upserted: int = 0
+    deleted: int = 0
+    failed: int = 0
+
+
+async def kick() -> None:
+    """Ask the worker to drain the outbox soon (cheap, debounced; never raises)."""
+    window = int(time.time())
+    try:
+        await queue.enqueue(DRAIN_TASK, job_id=f"search-drain:{window}", defer_s=KICK_DEFER_S)
+    except Exception:  # the queue being down must not fail the write that just committed
+        log.warning("search kick failed; the drain cron will catch up", exc_info=True)
+
+
+async def _apply(source: Source, ids: list[int]) -> tuple[int, int]:
+    """Write the current state of `ids` to the index; (upserted, deleted)."""
+    backend = engine.get_backend()
+    documents = await source.load(ids)
+    upserts: list[Document] = []
+    deletes: list[int] = []
+    for entity_id in ids:
+        doc = documents.get(entity_id)
+        if doc is None:
+            deletes.append(entity_id)
+        else:
+            upserts.append(doc)
+    if upserts:
+        await backend.upsert(source.index, upserts)
+    if deletes:
+        await backend.delete(source.index, deletes)
+    return len(upserts), len(deletes)
+
+
+async def drain(
+    batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_RUN
+) -> DrainReport:
+    """Apply pending outbox rows of the registered topics (see the module doc)."""
+    report = DrainReport()
+    wanted = topics()
+    if not wanted:
+        return report
+    for _ in range(max_batches):
+        rows = await outbox.pending(limit=batch_size, topics=wanted)
+        if not rows:
+            break
+        by_topic: dict[str, list[outbox.OutboxEvent]] = {}
+        for row in rows:
+            by_topic.setdefault(row.topic, []).append(row)
+        batch_failed = False
+        for topic, topic_rows in by_topic.items():
+            source = source_for_topic(topic)
+            if source is None:
+                continue
+            ids = list(dict.fromkeys(int(r.entity_id) for r in topic_rows))
+            row_ids = [r.id for r in topic_rows]
+            try:
+                upserted, deleted = await _apply(source, ids)
+            except Exception:
+                log.exception("search drain failed for %d %s rows", len(row_ids), topic)
+                await outbox.mark_failed(row_ids)
+                report.failed += len(row_ids)
+                batch_failed = True
+                continue
+            await outbox.mark_done(row_ids)
+            report.rows += len(row_ids)
+            report.upserted += upserted
+            report.deleted += deleted
+        if batch_failed or len(rows) < batch_size:
+            break
+    return report
+
+
+@dataclass
+class ReconcileReport:
+    index: str
+    written: int = 0
+    deleted: int = 0
+    checked: int = 0
+    missing_ids: list[int] = field(default_factory=list)
+
+
+async def _expected_ids(source: Source) -> set[int]:
+    expected: set[int] = set()
+    async for batch in source.all_ids():
+        expected.update(int(i) for i in batch)
+    return expected
+
+
+async def _indexed_ids(index: str) -> set[int]:
+    indexed: set[int] = set()
+    async for batch in engine.get_backend().indexed_ids(index):
+        indexed.update(batch)
+    return indexed
+
+
+async def reconcile_source(source: Source) -> ReconcileReport:
+    """Write what the index lacks and delete what it should not hold."""
+    report = ReconcileReport(index=source.index)
+    expected = await _expected_ids(source)
+    indexed = await _indexed_ids(source.index)
+    report.checked = len(expected)
+    missing = sorted(expected - indexed)
+    extra = sorted(indexed - expected)
+    report.missing_ids = missing[:100]
+    for start in range(0, len(missing), BATCH_SIZE):
+        upserted, deleted = await _apply(source, missing[start : start + BATCH_SIZE])
+        report.written += upserted
+        report.deleted += deleted
+    if extra:
+        backend = engine.get_backend()
+        for start in range(0, len(extra), BATCH_SIZE):
+            await backend.delete(source.index, extra[start : start + BATCH_SIZE])
+        report.deleted += len(extra)
+    return report
+
+
+async def reconcile() -> list[ReconcileReport]:
+    return [await reconcile_source(s) for s in sources()]
+
+
+async def _documents(
+    source: Source, progress: Callable[[int], None] | None
+) -> AsyncIterator[list[Document]]:
+    async for batch in source.all_ids():
+        ids = [int(i) for i in batch]
+        loaded = await source.load(ids)
+        docs = [d for d in (loaded.get(i) for i in ids) if d is not None]
+        if progress is not None:
+            progress(len(ids))
+        if docs:
+            yield docs
+
+
+async def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild `index` from its source; returns how many documents it holds now."""
+    source = source_for_index(index)
+    if source is None:
+        raise LookupError(f"no source registered for index {index!r}")
+    return await engine.get_backend().rebuild(index, _documents(source, progress))
+
+
+async def count_expected(index: str) -> int:
+    source = source_for_index(index)
+    return 0 if source is None else len(await _expected_ids(source))
