@@ -8,7 +8,7 @@ from accounts import service
 from accounts.models import Member, Role, RoleName, Unit, UnitLevel
 from accounts.units import NATIONAL_CODE
 
-DEMO_PASSWORD = "ideabank-demo"
+DEMO_PASSWORD = "ideabank-demo"  # noqa: S105 - published demo accounts, documented in README
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,13 @@ async def _person(email: str, name: str, unit: Unit, birth_year: int) -> Member:
     existing = await Member.get_or_none(email=email)
     if existing:
         return existing
-    return await service.register(email=email, password=DEMO_PASSWORD, display_name=name,
-                                  unit_id=unit.id, birth_year=birth_year)
+    return await service.register(
+        email=email,
+        password=DEMO_PASSWORD,
+        display_name=name,
+        unit_id=unit.id,
+        birth_year=birth_year,
+    )
 
 
 async def seed_people() -> DemoPeople:

@@ -40,8 +40,7 @@ class Principal:
     def organizes(self, unit_path: str) -> bool:
         """May organise the unit with this path: admin, or organiser of it or an ancestor."""
         return self.is_admin or any(
-            g.role == RoleName.ORGANIZER and in_subtree(unit_path, g.unit_path)
-            for g in self.grants
+            g.role == RoleName.ORGANIZER and in_subtree(unit_path, g.unit_path) for g in self.grants
         )
 
     @property

@@ -86,14 +86,17 @@ async def grant_role(granter: Principal, *, member_id: int, role: RoleName, unit
 
 async def create_admin(email: str, password: str) -> Member:
     """An admin on the national unit (the `ideabank create-admin` command)."""
-    from accounts.units import NATIONAL_CODE
     from accounts.models import Unit
+    from accounts.units import NATIONAL_CODE
 
     national = await Unit.get(code=NATIONAL_CODE)
     member = await Member.get_or_none(email=email.strip().lower())
     if member is None:
         member = await register(
-            email=email, password=password, display_name="Admin", unit_id=national.id,
+            email=email,
+            password=password,
+            display_name="Admin",
+            unit_id=national.id,
             birth_year=1990,
         )
     else:

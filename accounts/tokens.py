@@ -20,7 +20,10 @@ async def issue_api_token(member_id: int) -> str:
     token = "ib_" + secrets.token_urlsafe(32)
     now = clock.now()
     await ApiToken.create(
-        token_hash=digest(token), member_id=member_id, created_at=now, expires_at=now + API_TOKEN_TTL
+        token_hash=digest(token),
+        member_id=member_id,
+        created_at=now,
+        expires_at=now + API_TOKEN_TTL,
     )
     return token
 

@@ -40,7 +40,7 @@ async def load_reference_tree() -> int:
             path=child_path("", NATIONAL_CODE),
         )
         created += 1
-    existing = set(await Unit.all().values_list("code", flat=True))
+    existing: set[str] = {str(c) for c in await Unit.all().values_list("code", flat=True)}
     provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
     new_provinces = [
         Unit(

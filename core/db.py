@@ -78,7 +78,7 @@ async def migrate(settings: Settings) -> None:
 def is_postgres() -> bool:
     from tortoise import connections
 
-    return connections.get("default").capabilities.dialect == "postgres"
+    return bool(connections.get("default").capabilities.dialect == "postgres")
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,9 @@ class Settings(BaseSettings):
     meili_url: str | None = None
     meili_master_key: str | None = None
     meili_index_prefix: str = "ideabank"
-    secret_key: str = "dev-only-secret-change-me"
+    # Unset: a random key kept in `data/secret_key` (fine for one machine). Several machines
+    # must share one SECRET_KEY.
+    secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
     data_dir: Path = DATA_DIR
     host: str = "127.0.0.1"
@@ -53,9 +56,24 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
 
+    def model_post_init(self, __context: object) -> None:
+        if not self.secret_key:
+            self.secret_key = _stored_secret(self.data_dir)
+
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+
+def _stored_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
 
 
 @lru_cache(maxsize=1)

@@ -70,7 +70,8 @@ def settings() -> Settings:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def database(settings: Settings) -> AsyncIterator[None]:
+async def migrated(settings: Settings) -> AsyncIterator[None]:
+    """The test database, created and migrated once per run."""
     if not settings.is_sqlite:
         await _recreate_postgres(settings.database_url)
     await db.migrate(settings)
@@ -105,34 +106,35 @@ async def wipe_database() -> None:
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     else:
-        script = "PRAGMA foreign_keys = OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)
+        script = "PRAGMA foreign_keys = OFF;" + "".join(f'DELETE FROM "{t}";' for t in tables)  # noqa: S608 - table names from the catalog
         await conn.execute_script(script + "PRAGMA foreign_keys = ON;")
 
 
+@pytest_asyncio.fixture
+async def database(migrated: None) -> None:
+    """Empty tables for this test."""
+    await wipe_database()
+
+
 @pytest_asyncio.fixture(scope="session")
-async def app(settings: Settings, database: None) -> AsyncIterator[Starlette]:
+async def app(settings: Settings, migrated: None) -> AsyncIterator[Starlette]:
     application = create_app(settings, manage_db=False)
     async with application.router.lifespan_context(application):
         yield application
 
 
 @pytest_asyncio.fixture
-async def redis(app: Starlette) -> Redis:
+async def redis(app: Starlette, database: None) -> Redis:
+    """The app's Redis, emptied for this test."""
     pool = app.state.services.pool
     assert isinstance(pool, Redis)
+    await pool.flushdb()
     return pool
 
 
-@pytest_asyncio.fixture(autouse=True)
-async def clean_slate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Every test that touches the database or the app starts from empty tables and Redis."""
-    needs = set(request.fixturenames) & {"database", "app", "client", "redis"}
-    if needs:
-        await request.getfixturevalue("database")
-        await wipe_database()
-        if needs & {"app", "client", "redis"}:
-            application: Starlette = request.getfixturevalue("app")
-            await application.state.services.pool.flushdb()
+@pytest.fixture(autouse=True)
+def fresh_process_state() -> Iterator[None]:
+    """Caches and the clock start clean in every test."""
     auth.forget_all()
     clock.reset()
     yield
@@ -140,15 +142,11 @@ async def clean_slate(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 
 
 @pytest_asyncio.fixture
-async def client(app: Starlette) -> AsyncIterator[httpx2.AsyncClient]:
+async def client(app: Starlette, redis: Redis) -> AsyncIterator[httpx2.AsyncClient]:
+    """An HTTP client on the app, with empty tables and an empty Redis."""
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c
-
-
-@pytest.fixture
-def tmp_data(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path
 
 
 def pytest_report_header(config: Any) -> list[str]:

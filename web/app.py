@@ -65,7 +65,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             await db.init(settings)
         services = await runtime.start(settings, run_worker=settings.run_worker_in_process)
         app.state.services = services
-        app.state.limiter = Limiter(services.broker.limits_uri)
+        app.state.limiter = Limiter(
+            services.broker.limits_uri, connection_pool=services.pool.connection_pool
+        )
         try:
             yield
         finally:
@@ -80,7 +82,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
             Middleware(GZipMiddleware, minimum_size=1000),
             Middleware(AuthMiddleware, settings=settings),
         ],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -121,7 +121,9 @@ class AuthMiddleware:
         state["lang"] = lang
 
         key = self._session_key(request.cookies.get(SESSION_COOKIE))
-        state["set_session"] = key is None
+        # Pages hand every visitor a key (their forms need a CSRF token); the API never
+        # plants one, so a cookie-less API client is never asked for a CSRF token.
+        state["set_session"] = key is None and not scope["path"].startswith("/api/")
         state["session_key"] = key or secrets.token_urlsafe(32)
         state["principal"] = None
         state["csrf_pending"] = False

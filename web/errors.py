@@ -4,6 +4,7 @@ an error page elsewhere; always in the request's language, never a 500 for bad i
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -89,7 +90,7 @@ def _render(
     code: str,
     message: str,
     fields: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     if wants_json(request):
         return JSONResponse(error_body(code, message, fields), status_code=status, headers=headers)
@@ -100,7 +101,7 @@ def _render(
         "error.html",
         {"status": status, "code": code, "message": message, "fields": fields or {}},
         status_code=status,
-        headers=headers,
+        headers=dict(headers) if headers else None,
     )
 
 
@@ -113,9 +114,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ValidationError)
-    return _render(
-        request, 422, Invalid.code, gettext(Invalid.message), field_errors(exc)
-    )
+    return _render(request, 422, Invalid.code, gettext(Invalid.message), field_errors(exc))
 
 
 _HTTP_CODES = {

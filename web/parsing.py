@@ -55,7 +55,9 @@ def parse_obj(model: type[M], data: Any) -> M:
     return model.model_validate(data)
 
 
-async def read_form(request: Request, *, max_files: int = 0, max_part_bytes: int = 1_000_000) -> FormData:
+async def read_form(
+    request: Request, *, max_files: int = 0, max_part_bytes: int = 1_000_000
+) -> FormData:
     """The form, after checking its CSRF token when it rides on the session cookie."""
     form = await request.form(max_files=max_files, max_fields=1000, max_part_size=max_part_bytes)
     if request.state.csrf_pending:
@@ -68,11 +70,14 @@ async def read_form(request: Request, *, max_files: int = 0, max_part_bytes: int
     return form
 
 
-def form_model(form: FormData, model: type[M], *, lists: tuple[str, ...] = ()) -> M:
-    """A form as `model`: empty strings count as missing; `lists` fields collect all values."""
+def form_model(
+    form: FormData, model: type[M], *, lists: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> M:
+    """A form as `model`: empty strings count as missing; `lists` fields collect all values;
+    `ignore` names fields the page needs but the model does not take."""
     data: dict[str, Any] = {}
     for key in form:
-        if key == "csrf_token":
+        if key == "csrf_token" or key in ignore:
             continue
         if key in lists:
             data[key] = [v for v in form.getlist(key) if isinstance(v, str) and v != ""]

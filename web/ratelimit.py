@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
@@ -14,9 +15,13 @@ from core.errors import RateLimited
 
 
 class Limiter:
-    def __init__(self, storage_uri: str) -> None:
-        # With only redis-py installed, `limits` needs implementation="redispy".
-        storage = storage_from_string(storage_uri, implementation="redispy")
+    def __init__(self, storage_uri: str, connection_pool: Any = None) -> None:
+        # With only redis-py installed, `limits` needs implementation="redispy". Sharing the
+        # queue's connection pool means one set of connections, closed with the queue.
+        options: dict[str, Any] = {"implementation": "redispy"}
+        if connection_pool is not None:
+            options["connection_pool"] = connection_pool
+        storage = storage_from_string(storage_uri, **options)
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(storage)

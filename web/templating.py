@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -12,6 +13,8 @@ from starlette.responses import HTMLResponse
 from web import i18n
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+# Pages show Vietnam's time; the API speaks UTC.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
@@ -32,8 +35,7 @@ def _format_dt(value: Any, fmt: str = "short") -> str:
 
     if value is None:
         return ""
-    return format_datetime(value, format=fmt, locale=i18n.current_language(),
-                           tzinfo="Asia/Ho_Chi_Minh")
+    return format_datetime(value, format=fmt, locale=i18n.current_language(), tzinfo=LOCAL_TZ)
 
 
 def _format_number(value: Any) -> str:

@@ -74,9 +74,15 @@ def browser(live_server: str) -> Iterator[Browser]:
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()
@@ -85,15 +91,16 @@ def browser(live_server: str) -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
     """A fresh browser context (its own cookies), phone-sized, Vietnamese by default."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 780},
-                                  locale="vi-VN")
+    context = browser.new_context(
+        base_url=live_server, viewport={"width": 360, "height": 780}, locale="vi-VN"
+    )
     context.set_default_timeout(10_000)
     pg = context.new_page()
     yield pg
     context.close()
 
 
-def login(page: Page, email: str, password: str = "ideabank-demo") -> None:
+def login(page: Page, email: str, password: str = "ideabank-demo") -> None:  # noqa: S107
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)

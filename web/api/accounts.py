@@ -10,9 +10,10 @@ from accounts import service, tokens
 from accounts.schemas import MemberOut, RegisterIn, RoleGrantOut, RoleIn, TokenIn, TokenOut
 from web import context
 from web.auth import forget
-from web.openapi import api_route, to_json
 from web.login import login
+from web.openapi import api_route, to_json
 from web.parsing import parse_json
+
 
 async def register(request: Request) -> Response:
     data = await parse_json(request, RegisterIn)
@@ -45,7 +46,9 @@ async def me(request: Request) -> Response:
 async def grant_role(request: Request) -> Response:
     who = context.member(request)
     data = await parse_json(request, RoleIn)
-    role = await service.grant_role(who, member_id=data.member_id, role=data.role, unit_id=data.unit_id)
+    role = await service.grant_role(
+        who, member_id=data.member_id, role=data.role, unit_id=data.unit_id
+    )
     from web.auth import forget_all
 
     forget_all()  # the grantee's cached principal must see the new role
@@ -56,13 +59,42 @@ async def grant_role(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    api_route("/auth/register", "POST", register, summary="Register a member", tag="accounts",
-              body=RegisterIn, response=MemberOut, status=201),
-    api_route("/auth/token", "POST", token, summary="Log in for an API token", tag="accounts",
-              body=TokenIn, response=TokenOut),
-    api_route("/auth/token", "DELETE", revoke_token, summary="Revoke this API token",
-              tag="accounts", status=204),
+    api_route(
+        "/auth/register",
+        "POST",
+        register,
+        summary="Register a member",
+        tag="accounts",
+        body=RegisterIn,
+        response=MemberOut,
+        status=201,
+    ),
+    api_route(
+        "/auth/token",
+        "POST",
+        token,
+        summary="Log in for an API token",
+        tag="accounts",
+        body=TokenIn,
+        response=TokenOut,
+    ),
+    api_route(
+        "/auth/token",
+        "DELETE",
+        revoke_token,
+        summary="Revoke this API token",
+        tag="accounts",
+        status=204,
+    ),
     api_route("/me", "GET", me, summary="The current member", tag="accounts", response=MemberOut),
-    api_route("/roles", "POST", grant_role, summary="Grant a role on a unit", tag="accounts",
-              body=RoleIn, response=RoleGrantOut, status=201),
+    api_route(
+        "/roles",
+        "POST",
+        grant_role,
+        summary="Grant a role on a unit",
+        tag="accounts",
+        body=RoleIn,
+        response=RoleGrantOut,
+        status=201,
+    ),
 ]

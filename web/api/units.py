@@ -17,7 +17,9 @@ from web.parsing import PageParams, parse_json, parse_query, path_int
 
 
 class UnitQuery(PageParams):
-    parent_id: int | None = Field(default=None, description="children of this unit; the root when absent")
+    parent_id: int | None = Field(
+        default=None, description="children of this unit; the root when absent"
+    )
     q: str | None = Field(default=None, max_length=100, description="name contains")
     per_page: int = Field(default=100, ge=1, le=100)
 
@@ -30,8 +32,9 @@ class UnitList(BaseModel):
 
 
 def unit_out(unit: Unit) -> UnitOut:
-    return UnitOut(id=unit.id, name=unit.name, code=unit.code, level=unit.level,
-                   parent_id=unit.parent_id)
+    return UnitOut(
+        id=unit.id, name=unit.name, code=unit.code, level=unit.level, parent_id=unit.parent_id
+    )
 
 
 async def list_units(request: Request) -> Response:
@@ -41,8 +44,11 @@ async def list_units(request: Request) -> Response:
     rows, total = await units.list_units(
         query.parent_id, offset=query.offset, limit=query.per_page, q=query.q
     )
-    return to_json(UnitList(items=[unit_out(u) for u in rows], total=total, page=query.page,
-                            per_page=query.per_page))
+    return to_json(
+        UnitList(
+            items=[unit_out(u) for u in rows], total=total, page=query.page, per_page=query.per_page
+        )
+    )
 
 
 async def get_unit(request: Request) -> Response:
@@ -58,10 +64,26 @@ async def add_chapter(request: Request) -> Response:
 
 
 routes: list[BaseRoute] = [
-    api_route("/units", "GET", list_units, summary="Units (children of parent_id)", tag="units",
-              query=UnitQuery, response=UnitList),
-    api_route("/units/{id:int}", "GET", get_unit, summary="One unit", tag="units",
-              response=UnitOut),
-    api_route("/units", "POST", add_chapter, summary="Add a grassroots chapter under a ward",
-              tag="units", body=ChapterIn, response=UnitOut, status=201),
+    api_route(
+        "/units",
+        "GET",
+        list_units,
+        summary="Units (children of parent_id)",
+        tag="units",
+        query=UnitQuery,
+        response=UnitList,
+    ),
+    api_route(
+        "/units/{id:int}", "GET", get_unit, summary="One unit", tag="units", response=UnitOut
+    ),
+    api_route(
+        "/units",
+        "POST",
+        add_chapter,
+        summary="Add a grassroots chapter under a ward",
+        tag="units",
+        body=ChapterIn,
+        response=UnitOut,
+        status=201,
+    ),
 ]

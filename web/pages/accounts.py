@@ -27,8 +27,11 @@ def safe_next(value: object) -> str:
 
 
 async def login_page(request: Request) -> Response:
-    return render(request, "accounts/login.html",
-                  {"next": safe_next(request.query_params.get("next")), "email": ""})
+    return render(
+        request,
+        "accounts/login.html",
+        {"next": safe_next(request.query_params.get("next")), "email": ""},
+    )
 
 
 async def login_submit(request: Request) -> Response:
@@ -40,7 +43,8 @@ async def login_submit(request: Request) -> Response:
         member = await login(request, email, password)
     except BadCredentials:
         return render(
-            request, "accounts/login.html",
+            request,
+            "accounts/login.html",
             {"error": i18n.gettext(BadCredentials.message), "email": email, "next": target},
             status_code=401,
         )
@@ -73,8 +77,7 @@ async def _register_context(request: Request, province_id: str | None) -> dict[s
         province = await Unit.get_or_none(id=int(province_id), level=UnitLevel.PROVINCE)
         if province:
             wards = await Unit.filter(parent_id=province.id).order_by("name")
-    return {"provinces": provinces, "province": province, "wards": wards, "form": {},
-            "errors": {}}
+    return {"provinces": provinces, "province": province, "wards": wards, "form": {}, "errors": {}}
 
 
 async def register_page(request: Request) -> Response:
@@ -87,7 +90,7 @@ async def register_submit(request: Request) -> Response:
     ctx = await _register_context(request, str(form.get("province") or ""))
     ctx["form"] = {k: v for k, v in form.items() if k not in ("password", "csrf_token")}
     try:
-        data = form_model(form, RegisterIn)
+        data = form_model(form, RegisterIn, ignore=("province",))
         member = await service.register(**data.model_dump())
     except ValidationError as exc:
         ctx["errors"] = field_errors(exc)
@@ -108,11 +111,15 @@ async def me_page(request: Request) -> Response:
     member = await service.get_member(who.member_id)
     unit = await units.get_unit(member.unit_id)
     roles = await Role.filter(member_id=member.id).prefetch_related("unit").order_by("id")
-    return render(request, "accounts/me.html", {
-        "member": member,
-        "chain": await units.ancestors(unit),
-        "roles": [{"role": r.role.value, "unit_name": r.unit.name} for r in roles],
-    })
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "member": member,
+            "chain": await units.ancestors(unit),
+            "roles": [{"role": r.role.value, "unit_name": r.unit.name} for r in roles],
+        },
+    )
 
 
 routes: list[BaseRoute] = [

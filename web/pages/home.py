@@ -12,8 +12,11 @@ from ideas.models import Idea, IdeaStatus
 from web.templating import render
 
 PUBLIC_IDEA_STATUSES = [
-    IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW, IdeaStatus.ACCEPTED,
-    IdeaStatus.REJECTED, IdeaStatus.IMPLEMENTED,
+    IdeaStatus.SUBMITTED,
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.ACCEPTED,
+    IdeaStatus.REJECTED,
+    IdeaStatus.IMPLEMENTED,
 ]
 
 
