@@ -26,7 +26,10 @@ class Tree:
 
 async def _unit(name: str, code: str, level: UnitLevel, parent: Unit | None) -> Unit:
     return await Unit.create(
-        name=name, code=code, level=level, parent_id=parent.id if parent else None,
+        name=name,
+        code=code,
+        level=level,
+        parent_id=parent.id if parent else None,
         path=child_path(parent.path if parent else "", code),
     )
 

@@ -56,8 +56,11 @@ def api_route(
     return Route(full, endpoint, methods=[method.upper()], name=f"{method.lower()}:{full}")
 
 
-def to_json(model: BaseModel | list[BaseModel] | dict[str, Any], status: int = 200,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def to_json(
+    model: BaseModel | list[BaseModel] | dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """A JSON response of pydantic models (times in ISO 8601 UTC)."""
     if isinstance(model, BaseModel):
         content: Any = model.model_dump(mode="json")
@@ -120,8 +123,13 @@ def document(title: str, version: str) -> dict[str, Any]:
         if doc.query is not None:
             for name, field in doc.query.model_fields.items():
                 params.append(
-                    {"name": name, "in": "query", "required": field.is_required(),
-                     "schema": {"type": "string"}, "description": field.description or ""}
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": field.is_required(),
+                        "schema": {"type": "string"},
+                        "description": field.description or "",
+                    }
                 )
         if params:
             op["parameters"] = params
