@@ -43,7 +43,7 @@ class Idea(Model):
     summary = fields.CharField(max_length=500)
     body = fields.TextField()
     field = fields.CharEnumField(IdeaField, max_length=32, db_index=True)
-    tags: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    tags: list[str] = fields.JSONField(default=list)
     status = fields.CharEnumField(IdeaStatus, max_length=16, db_index=True)
     author: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "accounts.Member", related_name="ideas", on_delete=fields.RESTRICT
@@ -90,3 +90,134 @@ class IdeaCoAuthor(Model):
         table = "idea_co_author"
         app = "ideas"
         unique_together = (("idea", "member"),)
+
+
+class Vote(Model):
+    # One member's support for an idea. The unique pair is the "once per idea" rule.
+
+    id = fields.BigIntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="vote_rows", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "accounts.Member", related_name="idea_votes", on_delete=fields.CASCADE
+    )
+    member_id: int
+    created_at = fields.DatetimeField(db_index=True)
+    # Set when a merge moved this vote here: the idea it was cast on, for undo.
+    moved_from_id = fields.BigIntField(null=True)
+
+    class Meta:
+        table = "idea_vote"
+        app = "ideas"
+        unique_together = (("idea", "member"),)
+
+
+class Comment(Model):
+    id = fields.BigIntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="comment_rows", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    author: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "accounts.Member", related_name="idea_comments", on_delete=fields.RESTRICT
+    )
+    author_id: int
+    body = fields.TextField()
+    hidden = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "idea_comment"
+        app = "ideas"
+
+
+class Report(Model):
+    # A member flags an idea or a comment. `comment_id` null = the idea itself.
+
+    id = fields.BigIntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="reports", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
+        "ideas.Comment", related_name="reports", null=True, on_delete=fields.CASCADE
+    )
+    comment_id: int | None
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "accounts.Member", related_name="idea_reports", on_delete=fields.CASCADE
+    )
+    member_id: int
+    reason = fields.CharField(max_length=500)
+    unit_path = fields.CharField(max_length=200, db_index=True)
+    created_at = fields.DatetimeField()
+    resolved_at = fields.DatetimeField(null=True, db_index=True)
+    resolution = fields.CharField(max_length=16, default="")
+
+    class Meta:
+        table = "idea_report"
+        app = "ideas"
+        unique_together = (("idea", "comment", "member"),)
+
+
+class StatusChange(Model):
+    # The status history shown on the idea page; `note` is the official answer when given.
+
+    id = fields.BigIntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="history", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    from_status = fields.CharField(max_length=16)
+    to_status = fields.CharField(max_length=16)
+    note = fields.TextField(default="")
+    by_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "idea_status_change"
+        app = "ideas"
+
+
+class Attachment(Model):
+    id = fields.BigIntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="attachments", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    filename = fields.CharField(max_length=200)
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    storage_key = fields.CharField(max_length=200, unique=True)
+    uploaded_by_id = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "idea_attachment"
+        app = "ideas"
+
+
+class Merge(Model):
+    # A duplicate merged into another idea. `moved_vote_ids` and `source_status` are what
+    # undo needs to put everything back exactly; `undone_at` set = undone.
+
+    id = fields.BigIntField(primary_key=True)
+    source: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="merges_out", on_delete=fields.CASCADE
+    )
+    source_id: int
+    target: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="merges_in", on_delete=fields.CASCADE
+    )
+    target_id: int
+    source_status = fields.CharField(max_length=16)
+    moved_vote_ids: list[int] = fields.JSONField(default=list)
+    dropped_voter_ids: list[int] = fields.JSONField(default=list)
+    by_id = fields.IntField()
+    created_at = fields.DatetimeField()
+    undone_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "idea_merge"
+        app = "ideas"

@@ -1,0 +1,118 @@
+"""Attachments: up to `MAX_ATTACHMENTS` files per idea, images and PDF/Office documents.
+
+The type is decided by the file's first bytes, never by its name or the declared type:
+PNG, JPEG, GIF, WebP, PDF, Office Open XML (a zip holding word/, xl/ or ppt/) and legacy
+Office (OLE2). Anything else (an .exe renamed .pdf, a script) is refused with 422; a file
+over `MAX_ATTACHMENT_BYTES` with 413. Authors attach while the idea is editable; a file is
+served to whoever may see the idea.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from accounts.permissions import Principal
+from core import clock
+from ideas.access import authored_idea, visible_idea
+from ideas.errors import (
+    AttachmentNotFound,
+    BadFileType,
+    FileTooLarge,
+    NotEditable,
+    TooManyAttachments,
+)
+from ideas.models import Attachment
+from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from ideas.storage import Storage
+
+_OFFICE_ZIP = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+}
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """(content type, suffix) of an accepted file, from its bytes; None when refused."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", ".png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", ".jpg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif", ".gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf", ".pdf"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "application/vnd.ms-office", ".doc"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        for prefix, found in _OFFICE_ZIP.items():
+            if any(n.startswith(prefix) for n in names):
+                return found
+    return None
+
+
+def clean_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*')
+    return base[:200] or "file"
+
+
+async def attach(
+    who: Principal, idea_id: int, filename: str, data: bytes, storage: Storage
+) -> Attachment:
+    idea = await authored_idea(idea_id, who)
+    if idea.status not in EDITABLE_STATUSES:
+        raise NotEditable()
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise FileTooLarge(fields={"file": FileTooLarge.message})
+    kind = sniff(data)
+    if kind is None:
+        raise BadFileType(fields={"file": BadFileType.message})
+    if await Attachment.filter(idea_id=idea.id).count() >= MAX_ATTACHMENTS:
+        raise TooManyAttachments()
+    key = await storage.put(data, kind[1])
+    try:
+        return await Attachment.create(
+            idea_id=idea.id,
+            filename=clean_name(filename),
+            content_type=kind[0],
+            size=len(data),
+            storage_key=key,
+            uploaded_by_id=who.member_id,
+            created_at=clock.now(),
+        )
+    except Exception:
+        await storage.delete(key)
+        raise
+
+
+async def remove(who: Principal, idea_id: int, attachment_id: int, storage: Storage) -> None:
+    idea = await authored_idea(idea_id, who)
+    if idea.status not in EDITABLE_STATUSES:
+        raise NotEditable()
+    row = await Attachment.get_or_none(id=attachment_id, idea_id=idea.id)
+    if row is None:
+        raise AttachmentNotFound()
+    await row.delete()
+    await storage.delete(row.storage_key)
+
+
+async def fetch(
+    who: Principal | None, idea_id: int, attachment_id: int, storage: Storage
+) -> tuple[Attachment, bytes]:
+    idea = await visible_idea(idea_id, who)
+    row = await Attachment.get_or_none(id=attachment_id, idea_id=idea.id)
+    if row is None:
+        raise AttachmentNotFound()
+    return row, await storage.get(row.storage_key)
+
+
+async def of_idea(idea_id: int) -> list[Attachment]:
+    return await Attachment.filter(idea_id=idea_id).order_by("id")

@@ -1,0 +1,131 @@
+"""Comments and reports.
+
+Comments: anyone reads the visible comments of a visible idea; members post on public
+ideas. Reports: a member reports an idea or a comment once; when `REPORTS_TO_HIDE`
+different members have reported the same item (and no organiser has decided on it yet),
+the item is hidden until an organiser restores or hides it for good (`moderation.py`).
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from accounts.models import Member
+from accounts.permissions import Principal
+from core import clock
+from ideas.access import visible_idea
+from ideas.errors import AlreadyReported, CommentNotFound, NotOpenForVotes
+from ideas.models import Comment, Idea, IdeaStatus, Report, StatusChange
+from ideas.rules import PUBLIC_STATUSES, REPORTS_TO_HIDE
+from ideas.service import kick_sync, touched
+
+
+async def comments(
+    who: Principal | None, idea_id: int, *, offset: int, limit: int
+) -> tuple[list[tuple[Comment, str]], int]:
+    """The idea's visible comments and those of ideas merged into it, oldest first."""
+    idea = await visible_idea(idea_id, who)
+    merged = await Idea.filter(merged_into_id=idea.id).values_list("id", flat=True)
+    query = Comment.filter(idea_id__in=[idea.id, *merged], hidden=False)
+    total = await query.count()
+    rows = await query.order_by("created_at", "id").offset(offset).limit(limit)
+    names = dict(
+        await Member.filter(id__in={c.author_id for c in rows}).values_list("id", "display_name")
+    )
+    return [(c, str(names.get(c.author_id, ""))) for c in rows], total
+
+
+async def post_comment(who: Principal, idea_id: int, body: str) -> Comment:
+    idea = await visible_idea(idea_id, who)
+    if idea.status not in PUBLIC_STATUSES:
+        raise NotOpenForVotes()
+    async with in_transaction() as conn:
+        comment = await Comment.create(
+            idea_id=idea.id,
+            author_id=who.member_id,
+            body=body,
+            created_at=clock.now(),
+            using_db=conn,
+        )
+        await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") + 1)
+    return comment
+
+
+async def report_idea(who: Principal, idea_id: int, reason: str) -> tuple[Report, bool]:
+    """Report an idea; (the report, whether the idea is now hidden)."""
+    idea = await visible_idea(idea_id, who)
+    # NULL comment ids never collide in the unique constraint, so check idea reports here.
+    if await Report.exists(idea_id=idea.id, comment_id__isnull=True, member_id=who.member_id):
+        raise AlreadyReported()
+    hidden = False
+    try:
+        async with in_transaction() as conn:
+            report = await Report.create(
+                idea_id=idea.id,
+                comment_id=None,
+                member_id=who.member_id,
+                reason=reason,
+                unit_path=idea.unit_path,
+                created_at=clock.now(),
+                using_db=conn,
+            )
+            open_reports = (
+                await Report.filter(
+                    idea_id=idea.id, comment_id__isnull=True, resolved_at__isnull=True
+                )
+                .using_db(conn)
+                .count()
+            )
+            if open_reports >= REPORTS_TO_HIDE and idea.status in PUBLIC_STATUSES:
+                await Idea.filter(id=idea.id).using_db(conn).update(status=IdeaStatus.HIDDEN)
+                await StatusChange.create(
+                    idea_id=idea.id,
+                    from_status=idea.status,
+                    to_status=IdeaStatus.HIDDEN,
+                    note="",
+                    by_id=None,
+                    created_at=clock.now(),
+                    using_db=conn,
+                )
+                await touched(conn, idea.id)
+                hidden = True
+    except IntegrityError as exc:
+        raise AlreadyReported() from exc
+    if hidden:
+        await kick_sync()
+    return report, hidden
+
+
+async def report_comment(who: Principal, comment_id: int, reason: str) -> tuple[Report, bool]:
+    comment = await Comment.get_or_none(id=comment_id, hidden=False)
+    if comment is None:
+        raise CommentNotFound()
+    idea = await visible_idea(comment.idea_id, who)
+    if await Report.exists(comment_id=comment.id, member_id=who.member_id):
+        raise AlreadyReported()
+    hidden = False
+    try:
+        async with in_transaction() as conn:
+            report = await Report.create(
+                idea_id=idea.id,
+                comment_id=comment.id,
+                member_id=who.member_id,
+                reason=reason,
+                unit_path=idea.unit_path,
+                created_at=clock.now(),
+                using_db=conn,
+            )
+            open_reports = (
+                await Report.filter(comment_id=comment.id, resolved_at__isnull=True)
+                .using_db(conn)
+                .count()
+            )
+            if open_reports >= REPORTS_TO_HIDE:
+                await Comment.filter(id=comment.id).using_db(conn).update(hidden=True)
+                await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") - 1)
+                hidden = True
+    except IntegrityError as exc:
+        raise AlreadyReported() from exc
+    return report, hidden

@@ -1,0 +1,85 @@
+"""Ideas as the API and pages show them (domain rows → schemas)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from accounts.models import Member, Unit
+from ideas.markdown import render
+from ideas.models import Attachment, Idea, IdeaCoAuthor, StatusChange
+from ideas.schemas import AttachmentOut, HistoryOut, IdeaCard, IdeaOut, Person, UnitRef
+from search.port import SearchHit
+
+
+def attachment_url(row: Attachment) -> str:
+    return f"/api/v1/ideas/{row.idea_id}/attachments/{row.id}"
+
+
+async def idea_out(idea: Idea) -> IdeaOut:
+    author = await Member.get(id=idea.author_id)
+    unit = await Unit.get(id=idea.unit_id)
+    co_ids = [
+        r["member_id"] for r in await IdeaCoAuthor.filter(idea_id=idea.id).values("member_id")
+    ]
+    co = await Member.filter(id__in=co_ids).order_by("id") if co_ids else []
+    files = await Attachment.filter(idea_id=idea.id).order_by("id")
+    return IdeaOut(
+        id=idea.id,
+        title=idea.title,
+        summary=idea.summary,
+        body=idea.body,
+        body_html=render(idea.body),
+        field=idea.field,
+        tags=list(idea.tags),
+        status=idea.status,
+        author=Person(id=author.id, display_name=author.display_name),
+        co_authors=[Person(id=m.id, display_name=m.display_name) for m in co],
+        unit=UnitRef(id=unit.id, name=unit.name),
+        votes=idea.votes,
+        comments=idea.comments,
+        official_answer=idea.official_answer,
+        answered_at=idea.answered_at,
+        merged_into_id=idea.merged_into_id,
+        attachments=[
+            AttachmentOut(
+                id=a.id,
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+                url=attachment_url(a),
+            )
+            for a in files
+        ],
+        created_at=idea.created_at,
+        updated_at=idea.updated_at,
+        submitted_at=idea.submitted_at,
+    )
+
+
+async def history(idea_id: int) -> list[HistoryOut]:
+    rows = await StatusChange.filter(idea_id=idea_id).order_by("created_at", "id")
+    return [
+        HistoryOut(
+            from_status=r.from_status, to_status=r.to_status, note=r.note, created_at=r.created_at
+        )
+        for r in rows
+    ]
+
+
+def card(hit: SearchHit) -> IdeaCard:
+    doc = hit.document
+    return IdeaCard(
+        id=hit.id,
+        title=str(doc.get("title", "")),
+        title_html=hit.title_html,
+        snippet_html=hit.snippet_html,
+        summary=str(doc.get("summary", "")),
+        field=str(doc.get("field", "")),
+        status=str(doc.get("status", "")),
+        tags=[str(t) for t in doc.get("tags") or []],
+        votes=int(doc.get("votes") or 0),
+        unit_path=str(doc.get("unit_path", "")),
+        author_name=str(doc.get("author_name", "")),
+        unit_name=str(doc.get("unit_name", "")),
+        created_at=datetime.fromtimestamp(int(doc.get("created_at") or 0), UTC),
+    )

@@ -1,0 +1,108 @@
+"""Statistics of a unit subtree for organisers: ideas by field, status, child unit and month
+(the last 12 months), and members by child unit. Counted in the database (GROUP BY), so the
+cost does not grow with what is loaded into Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from tortoise import connections
+from tortoise.functions import Count
+
+from accounts.models import Member, Unit
+from accounts.permissions import Principal, require_organizer_of
+from core import clock, db
+from ideas.models import Idea
+
+MONTHS = 12
+
+
+@dataclass
+class Stats:
+    unit: Unit
+    total_ideas: int = 0
+    total_members: int = 0
+    by_field: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_unit: list[tuple[Unit, int, int]] = field(default_factory=list)  # unit, ideas, members
+    by_month: dict[str, int] = field(default_factory=dict)
+
+
+async def _grouped(column: str, path: str) -> dict[str, int]:
+    rows = await (
+        Idea.filter(unit_path__startswith=path)
+        .annotate(n=Count("id"))
+        .group_by(column)
+        .values(column, "n")
+    )
+    return {str(r[column]): int(r["n"]) for r in rows}
+
+
+async def _by_month(path: str) -> dict[str, int]:
+    since = (clock.now() - timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    if db.is_postgres():
+        sql = (
+            "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS m, COUNT(*) AS n "
+            "FROM idea WHERE unit_path LIKE $1 AND created_at >= $2 GROUP BY m ORDER BY m"
+        )
+    else:
+        sql = (
+            "SELECT strftime('%Y-%m', created_at) AS m, COUNT(*) AS n "
+            "FROM idea WHERE unit_path LIKE ? AND created_at >= ? GROUP BY m ORDER BY m"
+        )
+    like = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    value: object = since if db.is_postgres() else since.isoformat(" ")
+    rows = await connections.get("default").execute_query_dict(sql, [like, value])
+    return {str(r["m"]): int(r["n"]) for r in rows}
+
+
+async def _per_path(model: type[Idea] | type[Member], path: str) -> dict[str, int]:
+    if model is Idea:
+        rows = await (
+            Idea.filter(unit_path__startswith=path)
+            .annotate(n=Count("id"))
+            .group_by("unit_path")
+            .values("unit_path", "n")
+        )
+        return {str(r["unit_path"]): int(r["n"]) for r in rows}
+    rows = await (
+        Member.filter(unit__path__startswith=path)
+        .annotate(n=Count("id"))
+        .group_by("unit__path")
+        .values("unit__path", "n")
+    )
+    return {str(r["unit__path"]): int(r["n"]) for r in rows}
+
+
+async def stats(who: Principal, unit_id: int | None) -> Stats:
+    """Statistics of `unit_id` (default: the member's first organised unit)."""
+    from ideas.browse import unit_path
+
+    if unit_id is None:
+        paths = who.organised_paths
+        unit = (
+            await Unit.filter(parent_id__isnull=True).first()
+            if not paths or paths[0] == ""
+            else await Unit.get(path=paths[0])
+        )
+        assert unit is not None
+    else:
+        await unit_path(unit_id)
+        unit = await Unit.get(id=unit_id)
+    require_organizer_of(who, unit.path)
+    out = Stats(unit=unit)
+    out.by_field = await _grouped("field", unit.path)
+    out.by_status = await _grouped("status", unit.path)
+    out.total_ideas = sum(out.by_status.values())
+    out.by_month = await _by_month(unit.path)
+    ideas_at = await _per_path(Idea, unit.path)
+    members_at = await _per_path(Member, unit.path)
+    out.total_members = sum(members_at.values())
+    for child in await Unit.filter(parent_id=unit.id).order_by("name"):
+        n_ideas = sum(n for p, n in ideas_at.items() if p.startswith(child.path))
+        n_members = sum(n for p, n in members_at.items() if p.startswith(child.path))
+        if n_ideas or n_members:
+            out.by_unit.append((child, n_ideas, n_members))
+    out.by_unit.sort(key=lambda row: (-row[1], row[0].name))
+    return out
