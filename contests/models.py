@@ -60,3 +60,100 @@ class Contest(Model):
     class Meta:
         table = "contest"
         app = "contests"
+
+
+class Question(Model):
+    # One question of a contest's bank. `correct` holds indexes into `options`; it never
+    # leaves the server before the round closes.
+    id = fields.BigIntField(primary_key=True)
+    contest: fields.ForeignKeyRelation[Contest] = fields.ForeignKeyField(
+        "contests.Contest", related_name="questions", on_delete=fields.CASCADE
+    )
+    contest_id: int
+    text = fields.TextField()
+    options: list[str] = fields.JSONField(default=list)
+    correct: list[int] = fields.JSONField(default=list)
+    tags: list[str] = fields.JSONField(default=list)
+    difficulty = fields.IntField(default=1)
+    explanation = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "quiz_question"
+        app = "contests"
+
+
+class Round(Model):
+    # A timed round of a quiz contest. `tie_breakers` orders the tie-breaks after the number
+    # of correct answers (see contests.ranking.sort_key).
+    id = fields.BigIntField(primary_key=True)
+    contest: fields.ForeignKeyRelation[Contest] = fields.ForeignKeyField(
+        "contests.Contest", related_name="rounds", on_delete=fields.CASCADE
+    )
+    contest_id: int
+    title = fields.CharField(max_length=200)
+    opens_at = fields.DatetimeField()
+    closes_at = fields.DatetimeField()
+    question_count = fields.IntField()
+    time_limit_s = fields.IntField()
+    max_attempts = fields.IntField(default=1)
+    counting = fields.CharField(max_length=8, default="best")
+    tags: list[str] = fields.JSONField(default=list)
+    difficulties: list[int] = fields.JSONField(default=list)
+    prediction_question = fields.TextField(null=True)
+    prediction_min = fields.IntField(default=0)
+    prediction_max = fields.IntField(default=10_000_000)
+    prediction_answer = fields.IntField(null=True)
+    tie_breakers: list[str] = fields.JSONField(default=list)
+    explanations_after_close = fields.BooleanField(default=True)
+    # Answers and submits this long after the deadline still count (network latency).
+    grace_s = fields.IntField(default=5)
+    frozen_at = fields.DatetimeField(null=True)
+    results_published_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "quiz_round"
+        app = "contests"
+
+
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    SCORED = "scored"
+    EXPIRED = "expired"
+
+
+class Attempt(Model):
+    # One member's go at a round. (round, member, number) is unique: that constraint is what
+    # enforces `max_attempts` when starts race. Scored when `scored_at` is set (an expired
+    # attempt is scored on what was saved and keeps the status `expired`).
+    id = fields.BigIntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Round] = fields.ForeignKeyField(
+        "contests.Round", related_name="attempts", on_delete=fields.CASCADE
+    )
+    round_id: int
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "accounts.Member", related_name="quiz_attempts", on_delete=fields.CASCADE
+    )
+    member_id: int
+    unit_path = fields.CharField(max_length=200)
+    number = fields.IntField()
+    status = fields.CharEnumField(AttemptStatus, max_length=16, db_index=True)
+    # Drawn questions in the order shown, and each question's option order.
+    question_ids: list[int] = fields.JSONField(default=list)
+    option_order: dict[str, list[int]] = fields.JSONField(default=dict)
+    answers: dict[str, list[int]] = fields.JSONField(default=dict)
+    prediction = fields.IntField(null=True)
+    started_at = fields.DatetimeField()
+    deadline = fields.DatetimeField()
+    submitted_at = fields.DatetimeField(null=True)
+    scored_at = fields.DatetimeField(null=True, db_index=True)
+    correct_count = fields.IntField(null=True)
+    duration_ms = fields.IntField(null=True)
+    final_rank = fields.IntField(null=True)
+
+    class Meta:
+        table = "quiz_attempt"
+        app = "contests"
+        unique_together = (("round", "member", "number"),)

@@ -1,8 +1,50 @@
-"""Background work of this package (arq tasks take ids and re-read rows)."""
+"""Background work of this package (arq tasks take ids and re-read rows; all idempotent)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-TASKS: list[Any] = []
-CRON_JOBS: list[Any] = []
+from arq import cron, func
+
+import contests.documents  # noqa: F401  (registers the "contest" search source)
+from contests import attempts, rounds, scoring, service
+from core import clock, queue
+
+SCORE_TASK = "quiz_score_round"
+
+
+async def quiz_score_round(ctx: dict[str, Any], round_id: int) -> int:
+    """Score every submitted attempt of the round and update its leaderboard."""
+    return await scoring.score_round(round_id, clock.now())
+
+
+async def kick_scoring(round_id: int) -> None:
+    """Ask the worker to score the round soon (after commit; one job per round and
+    half-second, so a burst of submits queues one job, and a submit arriving while a job
+    runs queues the next). Never raises: the cron catches up."""
+    window = int(time.time() * 2)
+    try:
+        await queue.enqueue(SCORE_TASK, round_id, job_id=f"quiz-score:{round_id}:{window}")
+    except Exception:  # the submit already committed; the cron scores it
+        return
+
+
+async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
+    """Expire overdue attempts, score what waits, freeze closed rounds, refresh statuses."""
+    now = clock.now()
+    expired_rounds = await attempts.expire_overdue(now)
+    scored = 0
+    for round_id in sorted(set(expired_rounds) | set(await scoring.rounds_with_waiting())):
+        scored += await scoring.score_round(round_id, now)
+    frozen = 0
+    for round_ in await rounds.rounds_to_freeze(now):
+        frozen += int(await rounds.freeze(round_, now))
+    changed = await service.refresh_statuses()
+    return {"scored": scored, "frozen": frozen, "statuses": changed}
+
+
+TASKS: list[Any] = [func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0)]
+CRON_JOBS: list[Any] = [
+    cron(quiz_minutely, name="cron:quiz_minutely", second={0, 30}, unique=True, keep_result=0)
+]

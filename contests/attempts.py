@@ -1,0 +1,232 @@
+"""Taking a quiz round: start (draw and shuffle), autosave answers, submit, expire.
+
+Rules written here once:
+- A member may start while the round is open and the contest published, when eligible
+  (`service.is_eligible`). Starting again while an attempt is in progress resumes it.
+- At most `max_attempts` per member: attempt numbers 1..max with (round, member, number)
+  unique, so two starts racing for the same number cannot both win.
+- The deadline is the start plus the time limit, and never after the round closes.
+  Answers and submits are accepted until deadline + `grace_s`; after that the attempt is
+  expired and scored on what was saved.
+- Submitting is one conditional UPDATE (in_progress → submitted): of any number of
+  concurrent submits exactly one changes the row, every one gets the same answer, and a
+  submit racing the deadline either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from accounts.permissions import Principal, require_member
+from contests import rounds
+from contests.errors import (
+    AttemptClosed,
+    AttemptNotFound,
+    BadContest,
+    NoAttemptsLeft,
+    NotEligible,
+    NotEnoughQuestions,
+    NotYourAttempt,
+    RoundNotOpen,
+)
+from contests.models import Attempt, AttemptStatus, Question, Round
+from contests.service import is_eligible
+
+MAX_ANSWERS = 500
+
+
+@dataclass(frozen=True)
+class Started:
+    attempt: Attempt
+    round: Round
+    questions: list[Question]
+
+
+def accepts_answers(attempt: Attempt, round_: Round, now: datetime) -> bool:
+    return attempt.status == AttemptStatus.IN_PROGRESS and now <= attempt.deadline + timedelta(
+        seconds=round_.grace_s
+    )
+
+
+async def _questions_of(attempt: Attempt) -> list[Question]:
+    found = {q.id: q for q in await Question.filter(id__in=attempt.question_ids)}
+    return [found[i] for i in attempt.question_ids if i in found]
+
+
+async def start(principal: Principal | None, round_id: int, now: datetime) -> Started:
+    who = require_member(principal)
+    round_ = await rounds.visible_round(who, round_id)
+    contest = round_.contest
+    if contest.published_at is None or rounds.round_status(round_, now) != "open":
+        raise RoundNotOpen()
+    if not is_eligible(who, contest):
+        raise NotEligible()
+    running = await Attempt.filter(
+        round_id=round_.id, member_id=who.member_id, status=AttemptStatus.IN_PROGRESS
+    ).first()
+    if running is not None and accepts_answers(running, round_, now):
+        return Started(running, round_, await _questions_of(running))
+    pool = rounds.question_pool(
+        list(await Question.filter(contest_id=contest.id)), round_.tags, round_.difficulties
+    )
+    if len(pool) < round_.question_count:
+        raise NotEnoughQuestions()
+    rng = random.SystemRandom()
+    drawn = rng.sample(pool, round_.question_count)
+    order: dict[str, list[int]] = {}
+    for q in drawn:
+        ids = list(range(len(q.options)))
+        rng.shuffle(ids)
+        order[str(q.id)] = ids
+    deadline = min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at)
+    for _ in range(3):
+        used = await Attempt.filter(round_id=round_.id, member_id=who.member_id).count()
+        if used >= round_.max_attempts:
+            raise NoAttemptsLeft()
+        try:
+            async with in_transaction() as conn:
+                attempt = await Attempt.create(
+                    round_id=round_.id,
+                    member_id=who.member_id,
+                    unit_path=who.unit_path,
+                    number=used + 1,
+                    status=AttemptStatus.IN_PROGRESS,
+                    question_ids=[q.id for q in drawn],
+                    option_order=order,
+                    answers={},
+                    started_at=now,
+                    deadline=deadline,
+                    using_db=conn,
+                )
+        except IntegrityError:
+            continue  # another start took this number: count again
+        return Started(attempt, round_, drawn)
+    raise NoAttemptsLeft()
+
+
+async def own_attempt(principal: Principal | None, attempt_id: int) -> tuple[Attempt, Round]:
+    """The attempt and its round, only for the member who owns it (403 otherwise)."""
+    who = require_member(principal)
+    attempt = await Attempt.get_or_none(id=attempt_id)
+    if attempt is None:
+        raise AttemptNotFound()
+    if attempt.member_id != who.member_id:
+        raise NotYourAttempt()
+    return attempt, await rounds.get_round(attempt.round_id)
+
+
+def check_answers(
+    attempt: Attempt, round_: Round, answers: dict[str, list[int]], prediction: int | None
+) -> dict[str, list[int]]:
+    """Answers name questions of this attempt and options of those questions, each at most
+    once; the prediction lies within the round's bounds. 422 naming the field otherwise."""
+    if len(answers) > MAX_ANSWERS:
+        raise BadContest(fields={"answers": "Too many answers."})
+    clean: dict[str, list[int]] = {}
+    for key, chosen in answers.items():
+        if key not in attempt.option_order:
+            raise BadContest(fields={f"answers.{key}": "Not a question of this attempt."})
+        options = attempt.option_order[key]
+        if len(chosen) > len(options) or len(set(chosen)) != len(chosen):
+            raise BadContest(fields={f"answers.{key}": "An option is chosen twice."})
+        if any(o not in options for o in chosen):
+            raise BadContest(fields={f"answers.{key}": "Not an option of this question."})
+        clean[key] = sorted(chosen)
+    if prediction is not None:
+        if not round_.prediction_question:
+            raise BadContest(fields={"prediction": "This round asks no prediction."})
+        if not round_.prediction_min <= prediction <= round_.prediction_max:
+            raise BadContest(
+                fields={
+                    "prediction": f"Must be between {round_.prediction_min} and "
+                    f"{round_.prediction_max}."
+                }
+            )
+    return clean
+
+
+async def save_answers(
+    principal: Principal | None,
+    attempt_id: int,
+    answers: dict[str, list[int]],
+    prediction: int | None,
+    now: datetime,
+) -> Attempt:
+    """Autosave: merges the given answers into the saved ones (409 once time is up)."""
+    attempt, round_ = await own_attempt(principal, attempt_id)
+    clean = check_answers(attempt, round_, answers, prediction)
+    if not accepts_answers(attempt, round_, now):
+        raise AttemptClosed()
+    merged = {**attempt.answers, **clean}
+    fields: dict[str, object] = {"answers": merged}
+    if prediction is not None:
+        fields["prediction"] = prediction
+    updated = await Attempt.filter(
+        id=attempt.id,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline__gte=now - timedelta(seconds=round_.grace_s),
+    ).update(**fields)
+    if not updated:
+        raise AttemptClosed()
+    attempt.answers = merged
+    if prediction is not None:
+        attempt.prediction = prediction
+    return attempt
+
+
+async def submit(principal: Principal | None, attempt_id: int, now: datetime) -> Attempt:
+    """Submit (see the module rules). Returns the attempt as it now stands."""
+    attempt, round_ = await own_attempt(principal, attempt_id)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        changed = await Attempt.filter(
+            id=attempt.id,
+            status=AttemptStatus.IN_PROGRESS,
+            deadline__gte=now - timedelta(seconds=round_.grace_s),
+        ).update(status=AttemptStatus.SUBMITTED, submitted_at=min(now, attempt.deadline))
+        if not changed:
+            await expire_one(attempt.id, now)
+        attempt = await Attempt.get(id=attempt.id)
+    if attempt.status == AttemptStatus.EXPIRED and attempt.submitted_at is None:
+        raise AttemptClosed()
+    return attempt
+
+
+async def expire_one(attempt_id: int, now: datetime) -> None:
+    """An in-progress attempt past deadline + grace becomes expired (scored on what it
+    saved)."""
+    attempt = await Attempt.get(id=attempt_id)
+    round_ = await Round.get(id=attempt.round_id)
+    if not accepts_answers(attempt, round_, now):
+        await Attempt.filter(id=attempt_id, status=AttemptStatus.IN_PROGRESS).update(
+            status=AttemptStatus.EXPIRED
+        )
+
+
+async def expire_overdue(now: datetime, limit: int = 5000) -> list[int]:
+    """Expire every in-progress attempt past its deadline + grace; returns their rounds."""
+    overdue = (
+        await Attempt.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now)
+        .limit(limit)
+        .prefetch_related("round")
+    )
+    ids = [a.id for a in overdue if not accepts_answers(a, a.round, now)]
+    if ids:
+        await Attempt.filter(id__in=ids, status=AttemptStatus.IN_PROGRESS).update(
+            status=AttemptStatus.EXPIRED
+        )
+    return sorted({a.round_id for a in overdue if a.id in ids})
+
+
+async def member_attempts(principal: Principal | None) -> list[Attempt]:
+    who = require_member(principal)
+    return list(
+        await Attempt.filter(member_id=who.member_id)
+        .order_by("-started_at")
+        .limit(200)
+        .prefetch_related("round__contest")
+    )

@@ -1,0 +1,181 @@
+"""A round's live leaderboard in Redis; the database stays the truth and rebuilds it.
+
+Keys of round R:
+- `quiz:lb:R` sorted set, every score 0, member `<sort key>` (see `ranking.sort_key`), so
+  Redis orders it by the ranking rule and ZRANK is a member's rank;
+- `quiz:lbk:R` hash member id → their sort key (to find "my rank" and to replace an entry);
+- `quiz:lbd:R` hash member id → JSON of what a row shows (no database on reads);
+- `quiz:lb:R:built` marker: present once the set was built from the database. Missing
+  (Redis lost or flushed) → the next read or scoring run rebuilds it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from redis.asyncio import Redis
+
+from contests import ranking
+from contests.models import Attempt, Round
+from contests.ranking import Scored
+from core import queue
+
+
+def _keys(round_id: int) -> tuple[str, str, str, str]:
+    return (
+        f"quiz:lb:{round_id}",
+        f"quiz:lbk:{round_id}",
+        f"quiz:lbd:{round_id}",
+        f"quiz:lb:{round_id}:built",
+    )
+
+
+def redis() -> Redis:
+    pool = queue.get_pool()
+    return pool
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int
+    member_id: int
+    display_name: str
+    unit_name: str
+    correct_count: int
+    duration_ms: int
+    prediction: int | None
+    attempt_id: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    scored: Scored
+    display_name: str
+    unit_name: str
+
+
+async def put(round_: Round, entries: list[Entry]) -> None:
+    """Place (or move) each member's counting attempt on the board. Idempotent."""
+    if not entries:
+        return
+    board, keys, data, _ = _keys(round_.id)
+    r = redis()
+    old: list[Any] = await cast(
+        Awaitable[list[Any]], r.hmget(keys, [str(e.scored.member_id) for e in entries])
+    )
+    pipe = r.pipeline(transaction=True)
+    stale = [k for k in old if k is not None]
+    if stale:
+        pipe.zrem(board, *stale)
+    new_keys: dict[str, str] = {}
+    new_data: dict[str, str] = {}
+    zadd: dict[str, float] = {}
+    for e in entries:
+        key = ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers)
+        mid = str(e.scored.member_id)
+        new_keys[mid] = key
+        zadd[key] = 0.0
+        new_data[mid] = json.dumps(
+            {
+                "a": e.scored.attempt_id,
+                "s": e.scored.correct_count,
+                "d": e.scored.duration_ms,
+                "p": e.scored.prediction,
+                "n": e.display_name,
+                "u": e.unit_name,
+            }
+        )
+    pipe.zadd(board, zadd)
+    pipe.hset(keys, mapping=new_keys)
+    pipe.hset(data, mapping=new_data)
+    await pipe.execute()
+
+
+async def is_built(round_id: int) -> bool:
+    return bool(await redis().exists(_keys(round_id)[3]))
+
+
+async def rebuild(round_: Round) -> int:
+    """Rebuild the board of `round_` from the database; returns its size."""
+    from contests import scoring
+
+    entries = await scoring.counting_entries(round_)
+    board, keys, data, built = _keys(round_.id)
+    await redis().delete(board, keys, data, built)
+    for start in range(0, len(entries), 5000):
+        await put(round_, entries[start : start + 5000])
+    await redis().set(built, "1")
+    return len(entries)
+
+
+async def ensure(round_: Round) -> None:
+    """A lost board comes back by itself: rebuilt when its marker is missing."""
+    if not await is_built(round_.id):
+        await rebuild(round_)
+
+
+def _row(rank: int, member_id: int, raw: Any) -> Row:
+    d = json.loads(raw)
+    return Row(
+        rank=rank,
+        member_id=member_id,
+        display_name=str(d["n"]),
+        unit_name=str(d["u"]),
+        correct_count=int(d["s"]),
+        duration_ms=int(d["d"]),
+        prediction=d["p"],
+        attempt_id=int(d["a"]),
+    )
+
+
+def _member_of(key: str | bytes) -> int:
+    text = key.decode() if isinstance(key, bytes) else key
+    return int(text[-12:])
+
+
+async def page(round_: Round, offset: int, limit: int) -> tuple[list[Row], int]:
+    """Rows `offset`..`offset+limit` and the number of ranked members."""
+    await ensure(round_)
+    board, _, data, _ = _keys(round_.id)
+    r = redis()
+    pipe = r.pipeline(transaction=False)
+    pipe.zrange(board, offset, offset + limit - 1)
+    pipe.zcard(board)
+    members, total = await pipe.execute()
+    ids = [_member_of(k) for k in members]
+    raws: list[Any] = (
+        await cast(Awaitable[list[Any]], r.hmget(data, [str(i) for i in ids])) if ids else []
+    )
+    rows = [
+        _row(offset + n + 1, mid, raw)
+        for n, (mid, raw) in enumerate(zip(ids, raws, strict=True))
+        if raw is not None
+    ]
+    return rows, int(total)
+
+
+async def rank_of(round_: Round, member_id: int) -> Row | None:
+    """The member's row, with their rank, or None when they are not ranked."""
+    await ensure(round_)
+    board, keys, data, _ = _keys(round_.id)
+    r = redis()
+    key = await cast(Awaitable[Any], r.hget(keys, str(member_id)))
+    if key is None:
+        return None
+    pipe = r.pipeline(transaction=False)
+    pipe.zrank(board, key)
+    pipe.hget(data, str(member_id))
+    position, raw = await pipe.execute()
+    if position is None or raw is None:
+        return None
+    return _row(int(position) + 1, member_id, raw)
+
+
+async def forget(round_id: int) -> None:
+    await redis().delete(*_keys(round_id))
+
+
+__all__ = ["Attempt", "Entry", "Row", "forget", "page", "put", "rank_of", "rebuild"]

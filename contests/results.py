@@ -1,0 +1,38 @@
+"""Publishing a contest's results (both kinds).
+
+Publishing sets `Contest.results_published_at`; for a quiz contest every round is frozen and
+published first (409 while a round is still open, and then nothing is published); then each
+hook of `service.RESULTS_PUBLISHED_HOOKS` is awaited in order (idea-contest judging freezes
+its ranking there). Publishing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from accounts.permissions import Principal
+from contests import rounds
+from contests.errors import RoundStillOpen
+from contests.models import Contest, ContestKind, Round
+from contests.service import RESULTS_PUBLISHED_HOOKS, get_contest, require_contest_organizer
+
+
+async def publish_contest_results(
+    principal: Principal | None, contest_id: int, now: datetime
+) -> Contest:
+    contest = await get_contest(contest_id)
+    require_contest_organizer(principal, contest)
+    if contest.kind == ContestKind.QUIZ:
+        contest_rounds = list(await Round.filter(contest_id=contest.id).prefetch_related("contest"))
+        if any(not rounds.freeze_due(r, now) for r in contest_rounds):
+            raise RoundStillOpen()
+        for round_ in contest_rounds:
+            await rounds.publish_round(round_, now)
+    if contest.results_published_at is None:
+        contest.results_published_at = now
+        await Contest.filter(id=contest.id, results_published_at__isnull=True).update(
+            results_published_at=now
+        )
+    for hook in list(RESULTS_PUBLISHED_HOOKS):
+        await hook(contest)
+    return contest

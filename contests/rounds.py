@@ -1,0 +1,213 @@
+"""Quiz rounds: scheduling them, their status, closing (freezing) and publishing results.
+
+A round is `scheduled` before `opens_at`, `open` until `closes_at`, then `closed`. It is
+frozen once closed and `grace_s` has passed: unsubmitted attempts expire and are scored on
+what was saved, the prediction's true answer (how many members got every question right)
+is counted, and the final ranking is stored on the counting attempts. Results are hidden
+from members until published; organisers always see them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from accounts.permissions import Principal
+from contests import leaderboard, ranking, scoring
+from contests.errors import (
+    BadContest,
+    NotEnoughQuestions,
+    ResultsHidden,
+    RoundNotFound,
+    RoundStillOpen,
+)
+from contests.models import Attempt, AttemptStatus, Contest, Question, Round
+from contests.questions import quiz_contest_for
+from contests.service import get_contest, is_organizer, may_see
+
+RoundStatus = Literal["scheduled", "open", "closed"]
+
+
+def round_status(round_: Round, now: datetime) -> RoundStatus:
+    if now < round_.opens_at:
+        return "scheduled"
+    if now < round_.closes_at:
+        return "open"
+    return "closed"
+
+
+def question_pool(
+    questions: list[Question], tags: list[str], difficulties: list[int]
+) -> list[Question]:
+    """The questions a round draws from: any of its tags (no tags: all), and one of its
+    difficulties (none: all)."""
+    wanted = {t.lower() for t in tags}
+    return [
+        q
+        for q in questions
+        if (not wanted or wanted & set(q.tags))
+        and (not difficulties or q.difficulty in difficulties)
+    ]
+
+
+async def create_round(
+    principal: Principal | None,
+    contest_id: int,
+    *,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    question_count: int,
+    time_limit_s: int,
+    max_attempts: int = 1,
+    counting: str = "best",
+    tags: list[str] | None = None,
+    difficulties: list[int] | None = None,
+    prediction_question: str | None = None,
+    prediction_min: int = 0,
+    prediction_max: int = 10_000_000,
+    tie_breakers: list[str] | None = None,
+    explanations_after_close: bool = True,
+    grace_s: int = 5,
+    now: datetime,
+) -> Round:
+    """A round inside the contest's window, drawing from enough questions of the bank."""
+    contest = await quiz_contest_for(principal, contest_id)
+    if closes_at <= opens_at:
+        raise BadContest(fields={"closes_at": "Must be after the opening time."})
+    if opens_at < contest.opens_at or closes_at > contest.closes_at:
+        raise BadContest(fields={"opens_at": "The round must lie within the contest's dates."})
+    breakers = list(tie_breakers or ranking.DEFAULT_TIE_BREAKERS)
+    if len(set(breakers)) != len(breakers):
+        raise BadContest(fields={"tie_breakers": "A tie-breaker is listed twice."})
+    if prediction_max < prediction_min:
+        raise BadContest(fields={"prediction_max": "Must not be below the minimum."})
+    tags = [t.strip().lower() for t in tags or [] if t.strip()]
+    difficulties = sorted(set(difficulties or []))
+    if any(d < 1 or d > 5 for d in difficulties):
+        raise BadContest(fields={"difficulties": "Difficulties go from 1 to 5."})
+    pool = question_pool(list(await Question.filter(contest_id=contest.id)), tags, difficulties)
+    if len(pool) < question_count:
+        raise NotEnoughQuestions(
+            fields={"question_count": f"Only {len(pool)} questions match this round."}
+        )
+    return await Round.create(
+        contest_id=contest.id,
+        title=title.strip(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        question_count=question_count,
+        time_limit_s=time_limit_s,
+        max_attempts=max_attempts,
+        counting=counting,
+        tags=tags,
+        difficulties=difficulties,
+        prediction_question=(prediction_question or "").strip() or None,
+        prediction_min=prediction_min,
+        prediction_max=prediction_max,
+        tie_breakers=breakers,
+        explanations_after_close=explanations_after_close,
+        grace_s=grace_s,
+        created_at=now,
+    )
+
+
+async def get_round(round_id: int) -> Round:
+    round_ = await Round.get_or_none(id=round_id).prefetch_related("contest")
+    if round_ is None:
+        raise RoundNotFound()
+    return round_
+
+
+async def visible_round(principal: Principal | None, round_id: int) -> Round:
+    """The round, when its contest is published or the principal organises it."""
+    round_ = await get_round(round_id)
+    if not may_see(principal, round_.contest):
+        raise RoundNotFound()
+    return round_
+
+
+async def list_rounds(principal: Principal | None, contest_id: int) -> tuple[Contest, list[Round]]:
+    contest = await get_contest(contest_id)
+    if not may_see(principal, contest):
+        from contests.errors import ContestNotFound
+
+        raise ContestNotFound()
+    return contest, list(await Round.filter(contest_id=contest.id).order_by("opens_at", "id"))
+
+
+def results_visible(principal: Principal | None, round_: Round) -> bool:
+    """Members see a round's results once they are published; organisers always."""
+    return round_.results_published_at is not None or is_organizer(principal, round_.contest)
+
+
+def require_results_visible(principal: Principal | None, round_: Round) -> None:
+    if not results_visible(principal, round_):
+        raise ResultsHidden()
+
+
+def freeze_due(round_: Round, now: datetime) -> bool:
+    return now >= round_.closes_at + timedelta(seconds=round_.grace_s)
+
+
+async def freeze(round_: Round, now: datetime) -> bool:
+    """Close the round for good (see the module docstring). Idempotent; False when it is
+    not yet due."""
+    if round_.frozen_at is not None:
+        return True
+    if not freeze_due(round_, now):
+        return False
+    await Attempt.filter(round_id=round_.id, status=AttemptStatus.IN_PROGRESS).update(
+        status=AttemptStatus.EXPIRED
+    )
+    await scoring.score_round(round_.id, now)
+    entries = await scoring.counting_entries(round_)
+    perfect = sum(1 for e in entries if e.scored.correct_count >= round_.question_count)
+    if round_.prediction_question:
+        round_.prediction_answer = perfect
+    ordered = sorted(
+        entries,
+        key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers),
+    )
+    async with in_transaction() as conn:
+        await Attempt.filter(round_id=round_.id).using_db(conn).update(final_rank=None)
+        for rank, entry in enumerate(ordered, start=1):
+            await Attempt.filter(id=entry.scored.attempt_id).using_db(conn).update(final_rank=rank)
+        round_.frozen_at = now
+        await (
+            Round.filter(id=round_.id)
+            .using_db(conn)
+            .update(frozen_at=now, prediction_answer=round_.prediction_answer)
+        )
+    await leaderboard.rebuild(round_)
+    return True
+
+
+async def publish_results(principal: Principal | None, round_id: int, now: datetime) -> Round:
+    """Organisers publish a closed round's results (frozen first). 409 while it is open."""
+    round_ = await get_round(round_id)
+    from contests.service import require_contest_organizer
+
+    require_contest_organizer(principal, round_.contest)
+    await publish_round(round_, now)
+    return round_
+
+
+async def publish_round(round_: Round, now: datetime) -> None:
+    if not await freeze(round_, now):
+        raise RoundStillOpen()
+    if round_.results_published_at is None:
+        round_.results_published_at = now
+        await Round.filter(id=round_.id, results_published_at__isnull=True).update(
+            results_published_at=now
+        )
+
+
+async def rounds_to_freeze(now: datetime) -> list[Round]:
+    rows = await Round.filter(Q(frozen_at__isnull=True) & Q(closes_at__lte=now)).prefetch_related(
+        "contest"
+    )
+    return [r for r in rows if freeze_due(r, now)]
