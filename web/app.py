@@ -35,6 +35,7 @@ ROUTE_MODULES = (
     "web.api.judging",
     "web.pages.home",
     "web.pages.accounts",
+    "web.pages.units",
     "web.pages.ideas",
     "web.pages.organise",
     "web.pages.contests",
