@@ -1,0 +1,182 @@
+"""Judges' queues and reviews.
+
+The rules, written once:
+- Only the judge assigned to an entry scores it, only while the judging window is open and
+  only in the current round; edits are allowed on the same terms, and every saved version is
+  kept for organisers to read.
+- A review scores every criterion of the contest, each between 0 and that criterion's
+  maximum; the comment is optional.
+- Blind by default: nothing a judge is shown names the entry's authors, their unit or
+  co-authors (only the idea's title, summary, text, field and tags).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from accounts.models import Member
+from accounts.permissions import Principal, require_member
+from contests.judging import service
+from contests.judging.aggregation import CriterionWeight, weighted_score
+from contests.judging.errors import (
+    AssignmentNotFound,
+    BadScores,
+    JudgingClosed,
+    NotYourAssignment,
+    RoundClosed,
+)
+from contests.judging.models import Assignment, Criterion, Entry, JudgingSettings, ReviewEdit
+from contests.models import Contest
+from core import clock, queue
+from ideas.models import Idea, IdeaCoAuthor
+
+MAX_COMMENT = 5000
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    assignment: Assignment
+    contest: Contest
+    entry: Entry
+    idea: Idea
+    criteria: list[Criterion]
+    open: bool
+    authors: list[str] | None  # only when the contest is not blind
+
+
+def check_scores(criteria: list[Criterion], scores: dict[str, float]) -> dict[int, float]:
+    """The scores by criterion id, or 422 naming every wrong one."""
+    problems: dict[str, str] = {}
+    by_id = {str(c.id): c for c in criteria}
+    for key in scores:
+        if key not in by_id:
+            problems[f"scores.{key}"] = "Not a criterion of this contest."
+    clean: dict[int, float] = {}
+    for key, crit in by_id.items():
+        value = scores.get(key)
+        if value is None:
+            problems[f"scores.{key}"] = "A score is required."
+        elif not math.isfinite(value) or value < 0 or value > crit.max_score:
+            problems[f"scores.{key}"] = "Out of range for this criterion."
+        else:
+            clean[crit.id] = float(value)
+    if problems:
+        raise BadScores(
+            "Scores must be between 0 and each criterion's maximum, one for every criterion.",
+            fields=problems,
+        )
+    return clean
+
+
+async def _own_assignment(principal: Principal | None, assignment_id: int) -> Assignment:
+    who = require_member(principal)
+    found = await Assignment.get_or_none(id=assignment_id)
+    if found is None:
+        raise AssignmentNotFound()
+    if found.judge_id != who.member_id:
+        raise NotYourAssignment()
+    return found
+
+
+async def submit(
+    principal: Principal | None, assignment_id: int, scores: dict[str, float], comment: str
+) -> Assignment:
+    assignment = await _own_assignment(principal, assignment_id)
+    contest = await service.contest_or_404(assignment.contest_id)
+    settings = await service.settings_for(contest.id)
+    if assignment.round != settings.current_round:
+        raise RoundClosed()
+    now = clock.now()
+    if not service.judging_open(contest, now):
+        raise JudgingClosed()
+    criteria = await Criterion.filter(contest_id=contest.id).order_by("position", "id")
+    clean = check_scores(criteria, scores)
+    weighted = weighted_score(
+        [CriterionWeight(c.id, c.weight, c.max_score) for c in criteria], clean
+    )
+    stored = {str(k): v for k, v in clean.items()}
+    async with in_transaction():
+        assignment.scores = stored
+        assignment.comment = comment.strip()[:MAX_COMMENT]
+        assignment.weighted = weighted
+        assignment.reviewed_at = now
+        await assignment.save(update_fields=["scores", "comment", "weighted", "reviewed_at"])
+        edit = await ReviewEdit.create(
+            assignment_id=assignment.id,
+            scores=stored,
+            comment=assignment.comment,
+            weighted=weighted,
+            edited_at=now,
+        )
+    await queue.enqueue(
+        "judging_aggregate", contest.id, assignment.round, job_id=f"judging-aggregate:{edit.id}"
+    )
+    return assignment
+
+
+async def judge_queue(principal: Principal | None) -> list[QueueItem]:
+    """The judge's assignments: the current round's unreviewed ones first."""
+    who = require_member(principal)
+    mine = await Assignment.filter(judge_id=who.member_id).order_by("contest_id", "id")
+    if not mine:
+        return []
+    contests = {c.id: c for c in await Contest.filter(id__in={a.contest_id for a in mine})}
+    settings = {
+        s.contest_id: s for s in await JudgingSettings.filter(contest_id__in=list(contests))
+    }
+    entries = {e.id: e for e in await Entry.filter(id__in=[a.entry_id for a in mine])}
+    ideas = {i.id: i for i in await Idea.filter(id__in=[e.idea_id for e in entries.values()])}
+    criteria: dict[int, list[Criterion]] = {c: [] for c in contests}
+    for crit in await Criterion.filter(contest_id__in=list(contests)).order_by("position", "id"):
+        criteria[crit.contest_id].append(crit)
+    now = clock.now()
+    items = []
+    for a in mine:
+        contest = contests[a.contest_id]
+        s = settings.get(contest.id)
+        current = a.round == (s.current_round if s else 1)
+        entry = entries[a.entry_id]
+        authors = None if (s is None or s.blind) else await _author_names(entry.idea_id)
+        items.append(
+            QueueItem(
+                a,
+                contest,
+                entry,
+                ideas[entry.idea_id],
+                criteria[contest.id],
+                current and service.judging_open(contest, now),
+                authors,
+            )
+        )
+    items.sort(key=lambda i: (not i.open, i.assignment.reviewed_at is not None, i.assignment.id))
+    return items
+
+
+async def queue_item(principal: Principal | None, assignment_id: int) -> QueueItem:
+    assignment = await _own_assignment(principal, assignment_id)
+    for item in await judge_queue(principal):
+        if item.assignment.id == assignment.id:
+            return item
+    raise AssignmentNotFound()
+
+
+async def _author_names(idea_id: int) -> list[str]:
+    idea = await Idea.get(id=idea_id)
+    co = await IdeaCoAuthor.filter(idea_id=idea_id).values_list("member_id", flat=True)
+    members = await Member.filter(id__in=[idea.author_id, *co]).values_list(
+        "display_name", flat=True
+    )
+    return [str(m) for m in members]
+
+
+async def history(principal: Principal | None, assignment_id: int) -> list[ReviewEdit]:
+    """Every saved version of a review, oldest first (organisers of the contest only)."""
+    found = await Assignment.get_or_none(id=assignment_id)
+    if found is None:
+        raise AssignmentNotFound()
+    contest = await service.contest_or_404(found.contest_id)
+    service.require_organiser(principal, contest)
+    return await ReviewEdit.filter(assignment_id=assignment_id).order_by("edited_at", "id")

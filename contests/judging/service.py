@@ -1,0 +1,137 @@
+"""Contest access for judging: finding the contest, who organises it, who judges it, the
+windows, and the contest's judging settings.
+
+Rules written here once:
+- Only organisers of the contest's unit (or above, or admins) manage its judging.
+- Entries are open while `opens_at <= now < closes_at` on a published idea contest.
+- Judging is open while `judging_opens_at <= now < judging_closes_at` (no judging window set
+  = judging opens when entries close and never closes by itself), and until results are
+  published.
+- Eligibility: the member's unit lies in the contest's eligibility subtree and their age this
+  year (by birth year) is within `min_age`..`max_age` where those are set.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from accounts.permissions import Principal, require_member
+from contests.judging.errors import ContestNotFound, NotAnIdeaContest, NotOrganiser
+from contests.judging.models import Basis, Judge, JudgingSettings
+from contests.models import Contest, ContestKind, ContestStatus
+
+
+async def contest_or_404(contest_id: int) -> Contest:
+    """The idea contest with this id (404 when missing, 409 when it is not an idea contest)."""
+    contest = await Contest.get_or_none(id=contest_id)
+    if contest is None:
+        raise ContestNotFound()
+    if contest.kind != ContestKind.IDEAS:
+        raise NotAnIdeaContest()
+    return contest
+
+
+def is_organiser(principal: Principal | None, contest: Contest) -> bool:
+    return principal is not None and principal.organizes(contest.unit_path)
+
+
+def require_organiser(principal: Principal | None, contest: Contest) -> Principal:
+    """The principal when they organise this contest; 401 when anonymous, else 403."""
+    who = require_member(principal)
+    if not who.organizes(contest.unit_path):
+        raise NotOrganiser()
+    return who
+
+
+async def is_judge(member_id: int, contest_id: int) -> bool:
+    return await Judge.exists(contest_id=contest_id, member_id=member_id)
+
+
+def is_published(contest: Contest) -> bool:
+    return contest.status != ContestStatus.DRAFT and contest.published_at is not None
+
+
+def entries_open(contest: Contest, now: datetime) -> bool:
+    return is_published(contest) and contest.opens_at <= now < contest.closes_at
+
+
+def judging_open(contest: Contest, now: datetime) -> bool:
+    if contest.results_published_at is not None:
+        return False
+    opens = contest.judging_opens_at or contest.closes_at
+    closes = contest.judging_closes_at
+    return opens <= now and (closes is None or now < closes)
+
+
+def is_eligible(principal: Principal, contest: Contest, now: datetime) -> bool:
+    if not principal.unit_path.startswith(contest.eligibility_path):
+        return False
+    age = now.year - principal.birth_year
+    if contest.min_age is not None and age < contest.min_age:
+        return False
+    return not (contest.max_age is not None and age > contest.max_age)
+
+
+async def settings_for(contest_id: int) -> JudgingSettings:
+    """The contest's judging settings, created with the defaults on first use."""
+    found = await JudgingSettings.get_or_none(contest_id=contest_id)
+    if found is not None:
+        return found
+    try:
+        return await JudgingSettings.create(contest_id=contest_id)
+    except IntegrityError:
+        return await JudgingSettings.get(contest_id=contest_id)
+
+
+async def update_settings(
+    principal: Principal | None,
+    contest_id: int,
+    *,
+    official: Basis | None = None,
+    blind: bool | None = None,
+    judges_see_ranking: bool | None = None,
+    min_reviews_to_normalise: int | None = None,
+) -> JudgingSettings:
+    contest = await contest_or_404(contest_id)
+    require_organiser(principal, contest)
+    settings = await settings_for(contest_id)
+    if official is not None:
+        settings.official = official
+    if blind is not None:
+        settings.blind = blind
+    if judges_see_ranking is not None:
+        settings.judges_see_ranking = judges_see_ranking
+    if min_reviews_to_normalise is not None:
+        settings.min_reviews_to_normalise = min_reviews_to_normalise
+    await settings.save()
+    return settings
+
+
+def register_results_hook(hook: Callable[[Contest], Awaitable[None]]) -> bool:
+    """Append `hook` to `contests.service.RESULTS_PUBLISHED_HOOKS` when that module has it."""
+    try:
+        module = importlib.import_module("contests.service")
+    except ImportError:
+        return False
+    hooks = getattr(module, "RESULTS_PUBLISHED_HOOKS", None)
+    if not isinstance(hooks, list):
+        return False
+    if hook not in hooks:
+        hooks.append(hook)
+    return True
+
+
+async def _on_results_published(contest: Contest) -> None:
+    """Freeze the ranking at the moment the contest's results are published."""
+    if contest.kind != ContestKind.IDEAS:
+        return
+    from contests.judging.ranking import freeze
+
+    await freeze(contest)
+
+
+register_results_hook(_on_results_published)
