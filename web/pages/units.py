@@ -45,7 +45,7 @@ async def _page(request: Request, unit: Unit | None, **extra: object) -> Respons
             .exclude(role=RoleName.MEMBER)
             .prefetch_related("member")
         )
-    ctx = {
+    ctx: dict[str, object] = {
         "unit": unit,
         "chain": chain,
         "children": children,
