@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 
+from accounts.units import require_unit
 from search import engine
-from search.port import SearchQuery, SearchResult, SimilarHit
+from search.port import FilterValue, SearchQuery, SearchResult, SimilarHit, Sort
 from search.text import searchable_text, topic_words
 
 SIMILAR_POOL = 50
@@ -44,3 +45,49 @@ async def similar(index: str, text: str, *, limit: int = 5) -> list[SimilarHit]:
             )
     scored.sort(key=lambda h: (-h.score, h.id))
     return scored[:limit]
+
+
+INDEXES: tuple[str, ...] = ("ideas", "contests")
+
+
+async def find(
+    index: str,
+    text: str,
+    *,
+    field: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    unit_id: int | None = None,
+    sort: Sort = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+    facets: tuple[str, ...] = (),
+) -> SearchResult:
+    """The public search of the API and the /search page.
+
+    `unit_id` means that unit and every unit below it (an unknown unit is a validation
+    error naming `unit_id`). Only public documents are ever in an index, so nobody can
+    find a draft or a hidden idea here, whatever the filters say.
+    """
+    filters: dict[str, FilterValue] = {}
+    if field:
+        filters["field"] = field
+    if status:
+        filters["status"] = status
+    if kind:
+        filters["kind"] = kind
+    unit_path = None
+    if unit_id is not None:
+        unit_path = (await require_unit(unit_id, field="unit_id")).path
+    return await search(
+        SearchQuery(
+            index=index,
+            text=text,
+            filters=filters,
+            unit_path=unit_path,
+            sort=sort,
+            facets=list(facets),
+            offset=offset,
+            limit=limit,
+        )
+    )

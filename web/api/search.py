@@ -1,7 +1,119 @@
-"""API routes of this section (filled in by its issue)."""
+"""Search API: one query over the ideas or the contests index."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from search import service
+from search.port import SearchHit
+from web import context
+from web.openapi import api_route, to_json
+from web.parsing import PageParams, parse_query
+
+SEARCH_LIMIT = "120/minute"
+
+
+class SearchParams(PageParams):
+    q: str = Field(
+        default="",
+        max_length=20_000,
+        description="words to find (folded: tone marks and đ don't matter); any text is safe",
+    )
+    type: Literal["ideas", "contests"] = Field(default="ideas", description="ideas or contests")
+    field: str | None = Field(default=None, max_length=80, description="ideas: field code")
+    status: str | None = Field(default=None, max_length=40, description="status")
+    kind: str | None = Field(default=None, max_length=40, description="contests: quiz or ideas")
+    unit_id: int | None = Field(default=None, description="this unit and every unit below it")
+    sort: Literal["relevance", "newest", "top", "hot"] = Field(default="relevance")
+
+
+class SearchHitOut(BaseModel):
+    type: str
+    id: int
+    title: str
+    snippet: str = Field(description="escaped HTML; matched words in <mark>")
+    title_html: str = Field(description="escaped HTML; matched words in <mark>")
+    score: float
+    url: str
+    status: str
+    field: str | None = None
+    kind: str | None = None
+    unit_name: str | None = None
+    author_name: str | None = None
+    votes: int = 0
+    created_at: int = Field(description="epoch seconds")
+
+
+class SearchOut(BaseModel):
+    hits: list[SearchHitOut]
+    total: int
+    took_ms: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+def hit_out(index: str, hit: SearchHit) -> SearchHitOut:
+    doc: dict[str, Any] = hit.document
+    kind = "idea" if index == "ideas" else "contest"
+    return SearchHitOut(
+        type=kind,
+        id=hit.id,
+        title=str(doc.get("title", "")),
+        snippet=hit.snippet_html,
+        title_html=hit.title_html,
+        score=round(hit.score, 4),
+        url=f"/{index}/{hit.id}",
+        status=str(doc.get("status", "")),
+        field=doc.get("field") or None,
+        kind=doc.get("kind") or None,
+        unit_name=doc.get("unit_name") or None,
+        author_name=doc.get("author_name") or None,
+        votes=int(doc.get("votes") or 0),
+        created_at=int(doc.get("created_at") or 0),
+    )
+
+
+async def search_endpoint(request: Request) -> Response:
+    params = parse_query(request, SearchParams)
+    await context.limiter(request).hit(SEARCH_LIMIT, "search:" + context.client_address(request))
+    result = await service.find(
+        params.type,
+        params.q,
+        field=params.field,
+        status=params.status,
+        kind=params.kind,
+        unit_id=params.unit_id,
+        sort=params.sort,
+        offset=params.offset,
+        limit=params.per_page,
+        facets=("field", "status") if params.type == "ideas" else ("status", "kind"),
+    )
+    return to_json(
+        SearchOut(
+            hits=[hit_out(params.type, h) for h in result.hits],
+            total=result.total,
+            took_ms=result.took_ms,
+            page=params.page,
+            per_page=params.per_page,
+            facets=result.facets,
+        )
+    )
+
+
+routes: list[BaseRoute] = [
+    api_route(
+        "/search",
+        "GET",
+        search_endpoint,
+        summary="Search ideas or contests",
+        tag="search",
+        query=SearchParams,
+        response=SearchOut,
+    ),
+]
