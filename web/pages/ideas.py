@@ -1,7 +1,371 @@
-"""Pages of this section (filled in by its issue)."""
+"""Idea bank pages: browse, detail, submit and edit, my ideas. Forms post back here and
+redirect (POST → 303 → GET); every page works without JavaScript."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from accounts.models import Unit, UnitLevel
+from core.errors import DomainError
+from ideas import attachments, discussion, merging, review, service, votes
+from ideas.access import can_see, is_author, visible_idea
+from ideas.browse import similar
+from ideas.models import Idea, IdeaField, IdeaStatus, Merge
+from ideas.present import history, idea_out
+from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
+from ideas.schemas import IdeaIn, IdeaPatch
+from web import context, i18n
+from web.api.ideas import IdeaQuery, list_query, storage
+from web.errors import field_errors
+from web.parsing import form_model, parse_query, path_int, read_form
+from web.templating import render
+
+FIELD_LABELS = {
+    "digital_transformation": "Digital transformation",
+    "education": "Education",
+    "environment": "Environment",
+    "health": "Health",
+    "agriculture": "Agriculture",
+    "culture": "Culture",
+    "economy": "Economy",
+    "public_administration": "Public administration",
+    "science_technology": "Science and technology",
+    "other": "Other",
+}
+STATUS_LABELS = {
+    "draft": "Draft",
+    "submitted": "Submitted",
+    "under_review": "Under review",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+    "implemented": "Implemented",
+    "hidden": "Hidden",
+    "withdrawn": "Withdrawn",
+    "merged": "Merged",
+}
+
+
+def labels() -> dict[str, Any]:
+    return {"field_labels": FIELD_LABELS, "status_labels": STATUS_LABELS, "fields": list(IdeaField)}
+
+
+def back(path: str, note: str | None = None) -> RedirectResponse:
+    return RedirectResponse(path + (f"?done={note}" if note else ""), status_code=303)
+
+
+async def ideas_page(request: Request) -> Response:
+    errors: dict[str, str] = {}
+    try:
+        query = parse_query(request, IdeaQuery)
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        query = IdeaQuery()
+    try:
+        result = await list_query(query)
+    except DomainError as exc:
+        errors = dict(exc.fields)
+        result = await list_query(IdeaQuery())
+    provinces = await Unit.filter(level=UnitLevel.PROVINCE).order_by("name")
+    pages = max(1, -(-result.total // query.per_page))
+    return render(
+        request,
+        "ideas/list.html",
+        {
+            "result": result,
+            "query": query,
+            "pages": pages,
+            "errors": errors,
+            "provinces": provinces,
+            "years": sorted(result.facets.get("year", {}), reverse=True),
+            **labels(),
+        },
+    )
+
+
+async def detail_page(request: Request) -> Response:
+    who = context.principal(request)
+    idea = await visible_idea(path_int(request), who)
+    raw_page = request.query_params.get("cpage", "1")
+    page = min(int(raw_page), 10_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    comments, total = await discussion.comments(who, idea.id, offset=(page - 1) * 50, limit=50)
+    organiser = who is not None and who.organizes(idea.unit_path)
+    merges = (
+        await Merge.filter(target_id=idea.id, undone_at__isnull=True).order_by("id")
+        if organiser
+        else []
+    )
+    merged_from = await Idea.filter(merged_into_id=idea.id).order_by("id")
+    return render(
+        request,
+        "ideas/detail.html",
+        {
+            "idea": await idea_out(idea),
+            "history": await history(idea.id),
+            "comments": comments,
+            "comment_total": total,
+            "cpage": page,
+            "voted": await votes.has_voted(who, idea.id),
+            "is_author": await is_author(idea, who),
+            "editable": idea.status in EDITABLE_STATUSES,
+            "public": idea.status in PUBLIC_STATUSES,
+            "organiser": organiser,
+            "next_statuses": sorted(TRANSITIONS.get(idea.status, frozenset())),
+            "merges": merges,
+            "merged_from": merged_from,
+            "done": request.query_params.get("done", ""),
+            **labels(),
+        },
+    )
+
+
+def _form_values(form: FormData) -> dict[str, str]:
+    return {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def _tags(form: FormData) -> list[str]:
+    raw = str(form.get("tags") or "")
+    return [t.strip() for t in raw.split(",") if t.strip()]
+
+
+def _co_authors(form: FormData) -> list[int]:
+    raw = str(form.get("co_author_ids") or "")
+    return [int(p) for p in raw.replace(" ", ",").split(",") if p.strip().isdigit()]
+
+
+async def new_page(request: Request) -> Response:
+    context.member(request)
+    return render(
+        request,
+        "ideas/form.html",
+        {"form": {}, "errors": {}, "idea": None, "similar": None, **labels()},
+    )
+
+
+async def new_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    values = _form_values(form)
+    action = values.get("action", "submitted")
+    if action == "check":
+        text = " ".join([values.get("title", ""), values.get("summary", "")])
+        found = await similar(text) if text.strip() else []
+        return render(
+            request,
+            "ideas/form.html",
+            {"form": values, "errors": {}, "idea": None, "similar": found, **labels()},
+        )
+    data: dict[str, Any] = {k: values.get(k, "") for k in ("title", "summary", "body", "field")}
+    data["tags"] = _tags(form)
+    data["co_author_ids"] = _co_authors(form)
+    data["status"] = "draft" if action == "draft" else "submitted"
+    try:
+        payload = IdeaIn.model_validate(data)
+        idea = await service.submit(who, payload)
+    except ValidationError as exc:
+        return render(
+            request,
+            "ideas/form.html",
+            {
+                "form": values,
+                "errors": field_errors(exc),
+                "idea": None,
+                "similar": None,
+                **labels(),
+            },
+            status_code=422,
+        )
+    except DomainError as exc:
+        if not exc.fields:
+            raise
+        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        return render(
+            request,
+            "ideas/form.html",
+            {"form": values, "errors": errors, "idea": None, "similar": None, **labels()},
+            status_code=exc.status,
+        )
+    return back(f"/ideas/{idea.id}", "created")
+
+
+async def edit_page(request: Request) -> Response:
+    who = context.member(request)
+    idea = await visible_idea(path_int(request), who)
+    out = await idea_out(idea)
+    form = {
+        "title": idea.title,
+        "summary": idea.summary,
+        "body": idea.body,
+        "field": idea.field.value,
+        "tags": ", ".join(idea.tags),
+        "co_author_ids": ", ".join(str(p.id) for p in out.co_authors),
+    }
+    if not await is_author(idea, who):
+        from ideas.errors import NotAnAuthor
+
+        raise NotAnAuthor()
+    return render(
+        request,
+        "ideas/form.html",
+        {
+            "form": form,
+            "errors": {},
+            "idea": out,
+            "similar": None,
+            "max_mb": MAX_ATTACHMENT_BYTES // 2**20,
+            **labels(),
+        },
+    )
+
+
+async def edit_submit(request: Request) -> Response:
+    who = context.member(request)
+    idea_id = path_int(request)
+    form = await read_form(request)
+    values = _form_values(form)
+    data: dict[str, Any] = {k: values.get(k, "") for k in ("title", "summary", "body", "field")}
+    data["tags"] = _tags(form)
+    data["co_author_ids"] = _co_authors(form)
+    if values.get("action") == "submitted":
+        data["status"] = "submitted"
+    try:
+        await service.update(who, idea_id, IdeaPatch.model_validate(data))
+    except ValidationError as exc:
+        idea = await idea_out(await visible_idea(idea_id, who))
+        return render(
+            request,
+            "ideas/form.html",
+            {
+                "form": values,
+                "errors": field_errors(exc),
+                "idea": idea,
+                "similar": None,
+                **labels(),
+            },
+            status_code=422,
+        )
+    return back(f"/ideas/{idea_id}", "saved")
+
+
+async def withdraw_submit(request: Request) -> Response:
+    who = context.member(request)
+    await read_form(request)
+    await service.withdraw(who, path_int(request))
+    return back(f"/ideas/{path_int(request)}", "withdrawn")
+
+
+async def vote_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    idea_id = path_int(request)
+    if form.get("action") == "unvote":
+        await votes.unvote(who, idea_id)
+    else:
+        await votes.vote(who, idea_id)
+    target = str(form.get("next") or "")
+    return back(target if target.startswith("/ideas") else f"/ideas/{idea_id}", None)
+
+
+async def comment_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    body = str(form.get("body") or "").strip()
+    from ideas.schemas import CommentIn
+
+    await discussion.post_comment(who, path_int(request), CommentIn(body=body).body)
+    return back(f"/ideas/{path_int(request)}", "commented")
+
+
+async def report_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    from ideas.schemas import ReportIn
+
+    reason = ReportIn(reason=str(form.get("reason") or "")).reason
+    comment_id = str(form.get("comment_id") or "")
+    idea_id = path_int(request)
+    if comment_id.isdigit():
+        await discussion.report_comment(who, int(comment_id), reason)
+    else:
+        await discussion.report_idea(who, idea_id, reason)
+    idea = await Idea.get(id=idea_id)
+    return back(f"/ideas/{idea_id}" if await can_see(idea, who) else "/ideas", "reported")
+
+
+async def review_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    from ideas.schemas import ReviewIn
+
+    data = form_model(form, ReviewIn)
+    await review.review(who, path_int(request), IdeaStatus(data.status), data.note)
+    return back(f"/ideas/{path_int(request)}", "reviewed")
+
+
+async def merge_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request)
+    from ideas.schemas import MergeIn
+
+    data = form_model(form, MergeIn)
+    await merging.merge(who, path_int(request), data.into_id)
+    return back(f"/ideas/{data.into_id}", "merged")
+
+
+async def undo_merge_submit(request: Request) -> Response:
+    who = context.member(request)
+    await read_form(request)
+    row = await merging.undo(who, path_int(request))
+    return back(f"/ideas/{row.source_id}", "unmerged")
+
+
+async def attach_submit(request: Request) -> Response:
+    who = context.member(request)
+    form = await read_form(request, max_files=1, max_part_bytes=MAX_ATTACHMENT_BYTES + 1)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        from ideas.errors import BadFileType
+
+        raise BadFileType()
+    data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
+    await attachments.attach(
+        who, path_int(request), upload.filename or "file", data, storage(request)
+    )
+    return back(f"/ideas/{path_int(request)}/edit", "attached")
+
+
+async def detach_submit(request: Request) -> Response:
+    who = context.member(request)
+    await read_form(request)
+    await attachments.remove(who, path_int(request), path_int(request, "aid"), storage(request))
+    return back(f"/ideas/{path_int(request)}/edit", "removed")
+
+
+async def mine_page(request: Request) -> Response:
+    who = context.member(request)
+    return render(request, "ideas/mine.html", {"ideas": await service.mine(who), **labels()})
+
+
+routes: list[BaseRoute] = [
+    Route("/ideas", ideas_page, methods=["GET"]),
+    Route("/ideas/new", new_page, methods=["GET"]),
+    Route("/ideas/new", new_submit, methods=["POST"]),
+    Route("/ideas/mine", mine_page, methods=["GET"]),
+    Route("/ideas/merges/{id:int}/undo", undo_merge_submit, methods=["POST"]),
+    Route("/ideas/{id:int}", detail_page, methods=["GET"]),
+    Route("/ideas/{id:int}/edit", edit_page, methods=["GET"]),
+    Route("/ideas/{id:int}/edit", edit_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/withdraw", withdraw_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/vote", vote_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/comments", comment_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/reports", report_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/review", review_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/merge", merge_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/attachments", attach_submit, methods=["POST"]),
+    Route("/ideas/{id:int}/attachments/{aid:int}/delete", detach_submit, methods=["POST"]),
+]

@@ -1,7 +1,111 @@
-"""Pages of this section (filled in by its issue)."""
+"""The organiser area: landing page, moderation queue, review queue and statistics."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from tortoise.expressions import Q
 
-routes: list[BaseRoute] = []
+from accounts.errors import NotAllowed
+from accounts.models import Unit
+from accounts.permissions import Principal
+from ideas import review
+from ideas.models import Idea, IdeaStatus
+from ideas.stats import stats
+from ideas.svg import bar_chart
+from web import context, i18n
+from web.pages.ideas import labels
+from web.parsing import read_form
+from web.templating import render
+
+
+def organiser(request: Request) -> Principal:
+    who = context.member(request)
+    if not who.is_organizer:
+        raise NotAllowed()
+    return who
+
+
+async def landing(request: Request) -> Response:
+    who = organiser(request)
+    queue = await review.queue(who)
+    cond = Q()
+    for path in who.organised_paths:
+        cond |= Q(unit_path__startswith=path)
+    waiting = await Idea.filter(cond, status=IdeaStatus.SUBMITTED).count()
+    return render(request, "organise/index.html", {"reported": len(queue), "waiting": waiting})
+
+
+async def moderation_page(request: Request) -> Response:
+    who = organiser(request)
+    return render(
+        request,
+        "organise/moderation.html",
+        {"queue": await review.queue(who), "done": request.query_params.get("done"), **labels()},
+    )
+
+
+async def moderation_submit(request: Request) -> Response:
+    who = organiser(request)
+    form = await read_form(request)
+    decision = str(form.get("decision") or "")
+    idea_id = str(form.get("idea_id") or "")
+    comment_id = str(form.get("comment_id") or "")
+    if decision not in ("restore", "hide") or not idea_id.isdigit():
+        from core.errors import Invalid
+
+        raise Invalid(fields={"decision": "Not valid."})
+    await review.decide(
+        who, int(idea_id), int(comment_id) if comment_id.isdigit() else None, decision
+    )
+    return RedirectResponse("/organise/moderation?done=1", status_code=303)
+
+
+async def review_page(request: Request) -> Response:
+    who = organiser(request)
+    cond = Q()
+    for path in who.organised_paths:
+        cond |= Q(unit_path__startswith=path)
+    ideas = (
+        await Idea.filter(cond, status__in=[IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW])
+        .order_by("submitted_at", "id")
+        .limit(200)
+    )
+    return render(request, "organise/review.html", {"ideas": ideas, **labels()})
+
+
+async def stats_page(request: Request) -> Response:
+    who = organiser(request)
+    raw = request.query_params.get("unit_id", "")
+    s = await stats(who, int(raw) if raw.isdigit() else None)
+    lab = labels()
+    by_field = [(i18n.gettext(lab["field_labels"].get(k, k)), v) for k, v in s.by_field.items()]
+    by_status = [(i18n.gettext(lab["status_labels"].get(k, k)), v) for k, v in s.by_status.items()]
+    by_unit = [(u.name, n) for u, n, _ in s.by_unit[:30]]
+    by_month = sorted(s.by_month.items())
+    parent = await Unit.get_or_none(id=s.unit.parent_id) if s.unit.parent_id else None
+    return render(
+        request,
+        "organise/stats.html",
+        {
+            "s": s,
+            "parent": parent if parent and who.organizes(parent.path) else None,
+            "charts": [
+                (i18n.gettext("Ideas by field"), by_field),
+                (i18n.gettext("Ideas by status"), by_status),
+                (i18n.gettext("Ideas by unit"), by_unit),
+                (i18n.gettext("Ideas by month"), by_month),
+            ],
+            "svg": bar_chart,
+        },
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/organise", landing, methods=["GET"]),
+    Route("/organise/moderation", moderation_page, methods=["GET"]),
+    Route("/organise/moderation", moderation_submit, methods=["POST"]),
+    Route("/organise/review", review_page, methods=["GET"]),
+    Route("/organise/stats", stats_page, methods=["GET"]),
+]
