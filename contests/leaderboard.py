@@ -55,6 +55,7 @@ class Entry:
     scored: Scored
     display_name: str
     unit_name: str
+    unit_path: str = ""
 
 
 async def put(round_: Round, entries: list[Entry]) -> None:

@@ -83,7 +83,9 @@ async def _entries_for(round_: Round, attempts: list[Attempt]) -> list[Entry]:
         if best is None:
             continue
         source = next(a for a in member_attempts if a.id == best.attempt_id)
-        entries.append(Entry(best, source.member.display_name, source.member.unit.name))
+        entries.append(
+            Entry(best, source.member.display_name, source.member.unit.name, source.unit_path)
+        )
     return entries
 
 

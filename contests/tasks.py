@@ -9,6 +9,7 @@ from arq import cron, func
 
 import contests.documents  # noqa: F401  (registers the "contest" search source)
 from contests import attempts, rounds, scoring, service
+from contests.models import Attempt
 from core import clock, queue
 
 SCORE_TASK = "quiz_score_round"
@@ -28,6 +29,12 @@ async def kick_scoring(round_id: int) -> None:
         await queue.enqueue(SCORE_TASK, round_id, job_id=f"quiz-score:{round_id}:{window}")
     except Exception:  # the submit already committed; the cron scores it
         return
+
+
+async def kick_scoring_of_attempt(attempt_id: int) -> None:
+    rows = await Attempt.filter(id=attempt_id).values("round_id")
+    if rows:
+        await kick_scoring(int(rows[0]["round_id"]))
 
 
 async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
