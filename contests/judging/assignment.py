@@ -190,7 +190,7 @@ async def assign_round(contest_id: int, reviews_per_entry: int) -> list[Assignme
     judges = await _judge_facts(contest_id)
     if reviews_per_entry > len(judges):
         raise TooFewJudges(
-            "More reviews per entry (%(reviews)s) than there are judges (%(judges)s).",
+            "More reviews per entry ({reviews}) than there are judges ({judges}).",
             params={"reviews": reviews_per_entry, "judges": len(judges)},
             fields={"reviews_per_entry": TooFewJudges.message},
         )
@@ -199,7 +199,7 @@ async def assign_round(contest_id: int, reviews_per_entry: int) -> list[Assignme
     )
     if result.short:
         raise AssignmentImpossible(
-            "%(count)s entries cannot get %(reviews)s judges each without a conflict of interest.",
+            "{count} entries cannot get {reviews} judges each without a conflict of interest.",
             params={"count": len(result.short), "reviews": reviews_per_entry},
             fields={f"entries.{e}": SHORT_MESSAGES[r] for e, r in sorted(result.short.items())},
         )

@@ -32,7 +32,7 @@ def check_weights(specs: list[CriterionSpec]) -> None:
     total = sum(s.weight for s in specs)
     if not specs or abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
         raise BadWeights(
-            "The weights must add up to 100 (percent); they add up to %(total)s.",
+            "The weights must add up to 100 (percent); they add up to {total}.",
             params={"total": round(total, 2)},
             fields={"weight": BadWeights.message},
         )

@@ -66,7 +66,7 @@ async def enter(principal: Principal | None, contest_id: int, idea_id: int) -> E
     now = clock.now()
     if not service.entries_open(contest, now):
         raise EntriesClosed()
-    if not service.is_eligible(who, contest, now):
+    if not service.is_eligible(who, contest):
         raise NotEligible()
     if await Entry.exists(contest_id=contest.id, idea_id=idea.id):
         raise AlreadyEntered(fields={"idea_id": AlreadyEntered.message})

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
+from contests import service as contests_service
 from contests.judging import service
 from contests.judging.aggregation import Ranked, Review, aggregate, rank
 from contests.judging.assignment import assign_round
@@ -204,12 +205,14 @@ async def freeze(contest: Contest) -> None:
 
 async def publish_results(principal: Principal | None, contest_id: int) -> Contest:
     """The page's publish button: until the contests package offers its own, sets
-    `results_published_at` and freezes the ranking."""
+    `results_published_at` and runs the contests package's results hooks (ours freezes
+    the ranking)."""
     contest = await service.contest_or_404(contest_id)
     service.require_organiser(principal, contest)
     if contest.results_published_at is not None:
         raise ResultsPublished()
-    await freeze(contest)
     contest.results_published_at = clock.now()
     await contest.save(update_fields=["results_published_at"])
+    for hook in contests_service.RESULTS_PUBLISHED_HOOKS:
+        await hook(contest)
     return contest

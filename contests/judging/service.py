@@ -7,19 +7,17 @@ Rules written here once:
 - Judging is open while `judging_opens_at <= now < judging_closes_at` (no judging window set
   = judging opens when entries close and never closes by itself), and until results are
   published.
-- Eligibility: the member's unit lies in the contest's eligibility subtree and their age this
-  year (by birth year) is within `min_age`..`max_age` where those are set.
+- Eligibility is the contests package's rule.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
 from accounts.permissions import Principal, require_member
+from contests import service as contests_service
 from contests.judging.errors import ContestNotFound, NotAnIdeaContest, NotOrganiser
 from contests.judging.models import Basis, Judge, JudgingSettings
 from contests.models import Contest, ContestKind, ContestStatus
@@ -67,13 +65,9 @@ def judging_open(contest: Contest, now: datetime) -> bool:
     return opens <= now and (closes is None or now < closes)
 
 
-def is_eligible(principal: Principal, contest: Contest, now: datetime) -> bool:
-    if not principal.unit_path.startswith(contest.eligibility_path):
-        return False
-    age = now.year - principal.birth_year
-    if contest.min_age is not None and age < contest.min_age:
-        return False
-    return not (contest.max_age is not None and age > contest.max_age)
+def is_eligible(principal: Principal, contest: Contest) -> bool:
+    """Eligibility is the contests package's rule (`contests.service.is_eligible`)."""
+    return contests_service.is_eligible(principal, contest)
 
 
 async def settings_for(contest_id: int) -> JudgingSettings:
@@ -111,20 +105,6 @@ async def update_settings(
     return settings
 
 
-def register_results_hook(hook: Callable[[Contest], Awaitable[None]]) -> bool:
-    """Append `hook` to `contests.service.RESULTS_PUBLISHED_HOOKS` when that module has it."""
-    try:
-        module = importlib.import_module("contests.service")
-    except ImportError:
-        return False
-    hooks = getattr(module, "RESULTS_PUBLISHED_HOOKS", None)
-    if not isinstance(hooks, list):
-        return False
-    if hook not in hooks:
-        hooks.append(hook)
-    return True
-
-
 async def _on_results_published(contest: Contest) -> None:
     """Freeze the ranking at the moment the contest's results are published."""
     if contest.kind != ContestKind.IDEAS:
@@ -134,4 +114,5 @@ async def _on_results_published(contest: Contest) -> None:
     await freeze(contest)
 
 
-register_results_hook(_on_results_published)
+if _on_results_published not in contests_service.RESULTS_PUBLISHED_HOOKS:
+    contests_service.RESULTS_PUBLISHED_HOOKS.append(_on_results_published)

@@ -107,7 +107,9 @@ async def test_bad_bodies_get_the_error_shape(client: httpx2.AsyncClient) -> Non
     assert r.status_code == 404
     r = await client.post(url, json={"idea_id": 1})
     assert r.status_code == 401
-    r = await client.post("/api/v1/contests/99999/entries", json={"idea_id": 1}, headers=w.h(w.authors[0]))
+    r = await client.post(
+        "/api/v1/contests/99999/entries", json={"idea_id": 1}, headers=w.h(w.authors[0])
+    )
     assert r.status_code == 404
 
 

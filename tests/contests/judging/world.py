@@ -95,9 +95,7 @@ async def build(judge_count: int = 3, author_count: int = 4) -> World:
     organiser = await member(
         tree.hanoi, name="Nguyễn Tổ Chức", roles=((RoleName.ORGANIZER, tree.hanoi),)
     )
-    judges = [
-        await member(tree.ba_dinh, name=f"Giám Khảo {n}") for n in range(1, judge_count + 1)
-    ]
+    judges = [await member(tree.ba_dinh, name=f"Giám Khảo {n}") for n in range(1, judge_count + 1)]
     author_units = [tree.hoan_kiem, tree.chapter, tree.hoan_kiem, tree.hanoi]
     authors = [
         await member(author_units[n % 4], name=f"Tác Giả Bí Mật {n}")
@@ -108,3 +106,41 @@ async def build(judge_count: int = 3, author_count: int = 4) -> World:
     for who in [organiser, *judges, *authors]:
         world.headers[who.id] = await bearer(who)
     return world
+
+
+async def entered(w: World, count: int | None = None) -> list[int]:
+    """Each author enters one idea (via the service); returns entry ids in order."""
+    from contests.judging import entries
+    from tests.contests.judging.principal import principal_of
+
+    ids = []
+    for n, author in enumerate(w.authors[: count or len(w.authors)]):
+        unit = await Unit.get(id=author.unit_id)
+        idea = await make_idea(author, unit, f"Ý tưởng số {n + 1}")
+        w.ideas.append(idea)
+        entry = await entries.enter(await principal_of(author), w.contest.id, idea.id)
+        ids.append(entry.id)
+    return ids
+
+
+async def ready(w: World, reviews: int = 2) -> list[int]:
+    """Criteria, judges and entries in place, assignment done, clock in the judging window."""
+    from contests.judging import assignment, criteria, judges
+    from contests.judging.criteria import CriterionSpec
+    from tests.contests.judging.principal import principal_of
+
+    org = await principal_of(w.organiser)
+    ids = await entered(w)
+    await criteria.set_criteria(
+        org,
+        w.contest.id,
+        [
+            CriterionSpec(str(c["name"]), float(c["weight"]), float(c["max_score"]))
+            for c in CRITERIA
+        ],  # type: ignore[arg-type]
+    )
+    for j in w.judges:
+        await judges.add_judge(org, w.contest.id, j.id)
+    await assignment.auto_assign(org, w.contest.id, reviews)
+    clock.travel(timedelta(days=ENTRY_DAYS, hours=1))
+    return ids
