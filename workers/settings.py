@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from arq.connections import RedisSettings
+
 from core import db
 from core.settings import Settings, get_settings
 from workers.registry import cron_jobs, functions
@@ -46,6 +48,11 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
     await db.close()
 
 
+def _redis_settings() -> RedisSettings | None:
+    url = get_settings().redis_url
+    return RedisSettings.from_dsn(url) if url else None
+
+
 class WorkerSettings:
     """`arq workers.settings.WorkerSettings` (or `ideabank worker`) runs this."""
 
@@ -56,4 +63,6 @@ class WorkerSettings:
     max_jobs = 20
     job_timeout = 300
     keep_result = 60
-    redis_settings = None  # set by `ideabank worker` from settings
+    # `ideabank worker` sets this from settings too; set here so that plain
+    # `arq workers.settings.WorkerSettings` (and `arq --check`) find REDIS_URL.
+    redis_settings = _redis_settings()
