@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute
 from core.errors import Forbidden
 from ideas import attachments, discussion, merging, review, service, votes
 from ideas.browse import Browse, browse, similar, unit_path
-from ideas.errors import BadFileType
+from ideas.errors import BadFileType, FileTooLarge
 from ideas.export import ExportFilter, rows
 from ideas.models import Comment, IdeaField, IdeaStatus, Merge
 from ideas.present import card, idea_out
@@ -250,21 +250,26 @@ class AttachmentForm(BaseModel):
     file: str = Field(description="multipart file part")
 
 
-async def upload_attachment(request: Request) -> Response:
-    who = context.member(request)
+async def read_upload(request: Request) -> tuple[str, bytes]:
+    """The `file` part of a multipart form (CSRF-checked), its temporary file closed; 413 when
+    the request is larger than an attachment may be."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_ATTACHMENT_BYTES + 100_000:
-        from ideas.errors import FileTooLarge
-
         raise FileTooLarge(fields={"file": FileTooLarge.message})
     form = await read_form(request, max_files=1, max_part_bytes=MAX_ATTACHMENT_BYTES + 1)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise BadFileType(fields={"file": "This field is required."})
-    data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
-    row = await attachments.attach(
-        who, path_int(request), upload.filename or "file", data, storage(request)
-    )
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise BadFileType(fields={"file": "This field is required."})
+        return upload.filename or "file", await upload.read(MAX_ATTACHMENT_BYTES + 1)
+    finally:
+        await form.close()
+
+
+async def upload_attachment(request: Request) -> Response:
+    who = context.member(request)
+    filename, data = await read_upload(request)
+    row = await attachments.attach(who, path_int(request), filename, data, storage(request))
     from ideas.present import attachment_url
 
     return to_json(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -21,7 +21,7 @@ from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
 from ideas.schemas import IdeaIn, IdeaPatch
 from web import context, i18n
-from web.api.ideas import IdeaQuery, list_query, storage
+from web.api.ideas import IdeaQuery, list_query, read_upload, storage
 from web.errors import field_errors
 from web.parsing import form_model, parse_query, path_int, read_form
 from web.templating import render
@@ -326,16 +326,8 @@ async def undo_merge_submit(request: Request) -> Response:
 
 async def attach_submit(request: Request) -> Response:
     who = context.member(request)
-    form = await read_form(request, max_files=1, max_part_bytes=MAX_ATTACHMENT_BYTES + 1)
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        from ideas.errors import BadFileType
-
-        raise BadFileType()
-    data = await upload.read(MAX_ATTACHMENT_BYTES + 1)
-    await attachments.attach(
-        who, path_int(request), upload.filename or "file", data, storage(request)
-    )
+    filename, data = await read_upload(request)
+    await attachments.attach(who, path_int(request), filename, data, storage(request))
     return back(f"/ideas/{path_int(request)}/edit", "attached")
 
 
