@@ -22,6 +22,10 @@ def create_backend(
     *, meili_url: str | None, meili_key: str | None, index_prefix: str
 ) -> SearchBackend:
     """Meilisearch when `meili_url` is set, else the database backend."""
+    if meili_url:
+        from search.meili import MeiliBackend
+
+        return MeiliBackend(meili_url, meili_key, index_prefix)
     from search.database import DatabaseBackend
 
     return DatabaseBackend()

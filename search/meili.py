@@ -1,0 +1,304 @@
+"""The Meilisearch backend (production), through `meilisearch_python_sdk.AsyncClient`.
+
+Index settings live in `SETTINGS` and are applied by `start()`. Documents carry two
+fields of ours besides the source's: `unit_paths` (every ancestor path of `unit_path`, so
+"this unit and below" is one equality filter) and `folded` (the folded words of title,
+summary, body and tags: Meilisearch's own normaliser leaves đ alone, charabia#257). Query
+words are folded too, so `da nang` finds "Đà Nẵng" in both backends.
+
+Filter values are always quoted and escaped here (`quote`), so no input becomes filter
+syntax. Highlights come back between private-use markers that no text contains; the text
+is HTML-escaped first and only then are the markers turned into <mark>…</mark>.
+Writes return once Meilisearch has enqueued them (it keeps its task queue on disk); a
+failed task is seen by `wait()` (rebuild, tests, admin) and fixed by the reconcile cron.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from html import escape
+from typing import Any
+
+import httpx2
+from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk._http_requests import AsyncHttpRequests
+from meilisearch_python_sdk.errors import MeilisearchApiError, MeilisearchError
+from meilisearch_python_sdk.models.settings import (
+    MeilisearchSettings,
+    MinWordSizeForTypos,
+    TypoTolerance,
+)
+
+from search.errors import IndexTaskFailed, SearchUnavailable
+from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchResult
+from search.text import highlight, query_words, searchable_text, snippet
+
+log = logging.getLogger(__name__)
+
+INDEXES = ("ideas", "contests")
+BATCH = 1000
+PRE, POST = "\ue000", "\ue001"
+OURS = ("unit_paths", "folded")
+TASK_TIMEOUT_MS = 60_000
+
+SETTINGS = MeilisearchSettings(
+    searchable_attributes=["title", "tags", "summary", "body", "folded"],
+    filterable_attributes=["status", "field", "unit_paths", "year", "contest_ids", "kind"],
+    sortable_attributes=["created_at", "votes", "hot"],
+    # relevance first; among equally relevant documents, the most voted
+    ranking_rules=["words", "typo", "proximity", "attribute", "sort", "exactness", "votes:desc"],
+    typo_tolerance=TypoTolerance(
+        enabled=True, min_word_size_for_typos=MinWordSizeForTypos(one_typo=5, two_typos=9)
+    ),
+    search_cutoff_ms=150,
+)
+
+
+def quote(value: str) -> str:
+    """A filter string literal: backslashes and double quotes escaped, then quoted."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def ancestors(unit_path: str) -> list[str]:
+    """ "VN/P01/W00070/" → ["VN/", "VN/P01/", "VN/P01/W00070/"]."""
+    parts = [p for p in unit_path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def to_meili(doc: Document) -> Document:
+    title, rest = searchable_text(doc)
+    out = dict(doc)
+    out["id"] = int(doc["id"])
+    out["unit_paths"] = ancestors(str(doc.get("unit_path") or ""))
+    out["folded"] = f"{title} {rest}"
+    return out
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return quote(str(value))
+    if isinstance(value, int):
+        return str(value)
+    return quote(str(value))
+
+
+def build_filter(query: SearchQuery) -> list[str]:
+    """The filter expressions (ANDed) of a query, every value quoted."""
+    parts: list[str] = []
+    for key, value in query.filters.items():
+        values: list[Any] = list(value) if isinstance(value, list) else [value]
+        if not values:
+            continue
+        if key in ("year", "contest_ids"):
+            ints: list[FilterValue] = []
+            for v in values:
+                try:
+                    ints.append(int(v))
+                except (TypeError, ValueError):
+                    continue
+            values = ints or [-1]
+        if len(values) == 1:
+            parts.append(f"{key} = {_literal(values[0])}")
+        else:
+            parts.append(f"{key} IN [{', '.join(_literal(v) for v in values)}]")
+    if query.unit_path:
+        parts.append(f"unit_paths = {quote(query.unit_path)}")
+    return parts
+
+
+def _marked(text: str) -> str:
+    return escape(text).replace(PRE, "<mark>").replace(POST, "</mark>")
+
+
+SORTS = {
+    "newest": ["created_at:desc"],
+    "top": ["votes:desc", "created_at:desc"],
+    "hot": ["hot:desc", "created_at:desc"],
+}
+
+
+class MeiliBackend:
+    name = "meilisearch"
+
+    def __init__(
+        self,
+        url: str,
+        key: str | None,
+        prefix: str = "",
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        timeout_s: float = 5.0,
+    ) -> None:
+        self.prefix = prefix
+        self.client = AsyncClient(url, key, timeout=int(timeout_s))
+        if transport is not None:  # recorded exchanges in tests
+            self.client.http_client = httpx2.AsyncClient(
+                base_url=url, headers=self.client._headers, transport=transport, timeout=timeout_s
+            )
+            self.client._http_requests = AsyncHttpRequests(
+                self.client.http_client, json_handler=self.client.json_handler
+            )
+
+    def uid(self, index: str) -> str:
+        return self.prefix + index
+
+    async def start(self) -> None:
+        """Create the indexes and apply `SETTINGS`; an engine that is down is logged, not fatal
+        (`/health` reports it and the reconcile cron catches up)."""
+        try:
+            for index in INDEXES:
+                await self.apply_settings(self.uid(index))
+        except (MeilisearchError, httpx2.HTTPError):
+            log.exception("meilisearch: could not apply index settings at start")
+
+    async def apply_settings(self, uid: str) -> int:
+        """Updating the settings of a missing index creates it (one task, no waiting)."""
+        task = await self.client.index(uid).update_settings(SETTINGS)
+        return task.task_uid
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def health(self) -> bool:
+        try:
+            return (await self.client.health()).status == "available"
+        except (MeilisearchError, httpx2.HTTPError):
+            return False
+
+    async def wait(self, task_uid: int, timeout_ms: int = TASK_TIMEOUT_MS) -> None:
+        """Wait for a task (rebuild, tests, admin); a failed task raises IndexTaskFailed."""
+        result = await self.client.wait_for_task(task_uid, timeout_in_ms=timeout_ms)
+        if result.status != "succeeded":
+            error = result.error or {}
+            log.error("meilisearch task %s %s: %s", task_uid, result.status, error)
+            raise IndexTaskFailed(params={"code": error.get("code", result.status)})
+
+    async def upsert(self, index: str, documents: list[Document]) -> None:
+        await self._upsert(self.uid(index), documents)
+
+    async def _upsert(self, uid: str, documents: list[Document]) -> list[int]:
+        tasks: list[int] = []
+        rows = [to_meili(d) for d in documents]
+        for start in range(0, len(rows), BATCH):
+            try:
+                info = await self.client.index(uid).add_documents(
+                    rows[start : start + BATCH], primary_key="id"
+                )
+            except (MeilisearchError, httpx2.HTTPError) as exc:
+                raise SearchUnavailable() from exc
+            tasks.append(info.task_uid)
+        return tasks
+
+    async def delete(self, index: str, ids: list[int]) -> None:
+        for start in range(0, len(ids), BATCH):
+            try:
+                await self.client.index(self.uid(index)).delete_documents(
+                    [str(i) for i in ids[start : start + BATCH]]
+                )
+            except (MeilisearchError, httpx2.HTTPError) as exc:
+                raise SearchUnavailable() from exc
+
+    def _hit(self, raw: dict[str, Any], wanted: list[str]) -> SearchHit:
+        formatted = raw.pop("_formatted", None) or {}
+        score = float(raw.pop("_rankingScore", 0.0) or 0.0)
+        doc = {k: v for k, v in raw.items() if k not in OURS}
+        title = str(doc.get("title") or "")
+        title_html = _marked(str(formatted.get("title") or title))
+        if "<mark>" not in title_html:
+            title_html = highlight(title, wanted)
+        snippet_html = ""
+        for attr in ("summary", "body"):
+            cropped = str(formatted.get(attr) or "")
+            if PRE in cropped:
+                snippet_html = _marked(cropped)
+                break
+        if not snippet_html:
+            snippet_html = snippet(str(doc.get("summary") or doc.get("body") or ""), wanted)
+        return SearchHit(
+            id=int(doc["id"]),
+            score=score,
+            title_html=title_html,
+            snippet_html=snippet_html,
+            document=doc,
+        )
+
+    async def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        wanted = query_words(query.text)
+        sort = SORTS.get(query.sort) or (None if wanted else SORTS["newest"])
+        filters: list[str | list[str]] = list(build_filter(query))
+        try:
+            result = await self.client.index(self.uid(query.index)).search(
+                " ".join(wanted),
+                offset=query.offset,
+                limit=query.limit,
+                filter=filters or None,
+                facets=list(query.facets) or None,
+                sort=sort,
+                attributes_to_highlight=["title"],
+                attributes_to_crop=["summary", "body"],
+                crop_length=32,
+                crop_marker="…",
+                highlight_pre_tag=PRE,
+                highlight_post_tag=POST,
+                matching_strategy="all",
+                show_ranking_score=True,
+            )
+        except MeilisearchApiError as exc:
+            if exc.code == "index_not_found":
+                return SearchResult(hits=[], total=0, facets={}, took_ms=0)
+            raise SearchUnavailable() from exc
+        except (MeilisearchError, httpx2.HTTPError) as exc:
+            raise SearchUnavailable() from exc
+        facets = {
+            name: {str(k): int(v) for k, v in counts.items()}
+            for name, counts in (result.facet_distribution or {}).items()
+        }
+        return SearchResult(
+            hits=[self._hit(dict(h), wanted) for h in result.hits],
+            total=int(result.estimated_total_hits or result.total_hits or 0),
+            facets=facets,
+            took_ms=max(result.processing_time_ms, int((time.perf_counter() - started) * 1000)),
+        )
+
+    async def candidates(self, index: str, words: list[str], limit: int) -> list[Document]:
+        try:
+            result = await self.client.index(self.uid(index)).search(
+                " ".join(words), limit=limit, matching_strategy="last"
+            )
+        except (MeilisearchError, httpx2.HTTPError) as exc:
+            raise SearchUnavailable() from exc
+        return [{k: v for k, v in dict(h).items() if k not in OURS} for h in result.hits]
+
+    async def indexed_ids(self, index: str) -> AsyncIterator[list[int]]:
+        offset = 0
+        while True:
+            page = await self.client.index(self.uid(index)).get_documents(
+                offset=offset, limit=BATCH, fields=["id"]
+            )
+            ids = [int(d["id"]) for d in page.results]
+            if not ids:
+                return
+            yield ids
+            offset += len(ids)
+
+    async def rebuild(self, index: str, batches: AsyncIterator[list[Document]]) -> int:
+        """Fill a fresh index, then swap it with the live one in one step (readers never see
+        a half-built index), then drop the old one."""
+        live, fresh = self.uid(index), self.uid(index) + "__rebuild"
+        await self.client.delete_index_if_exists(fresh)
+        await self.wait(await self.apply_settings(live))
+        await self.wait(await self.apply_settings(fresh))
+        count = 0
+        last: int | None = None
+        async for docs in batches:
+            tasks = await self._upsert(fresh, docs)
+            last = tasks[-1] if tasks else last
+            count += len(docs)
+        if last is not None:
+            await self.wait(last)
+        await self.wait((await self.client.swap_indexes([(live, fresh)])).task_uid)
+        await self.client.delete_index_if_exists(fresh)
+        return count
