@@ -27,7 +27,7 @@ from contests.judging.errors import (
     RankingNotPublic,
     ResultsPublished,
 )
-from contests.judging.models import Assignment, Basis, Entry, EntryResult
+from contests.judging.models import Assignment, Basis, Entry, EntryResult, JudgingSettings
 from contests.models import Contest
 from core import clock
 from ideas.models import Idea
@@ -41,13 +41,17 @@ async def recompute(contest_id: int, round_no: int) -> int:
     settings = await service.settings_for(contest_id)
     if settings.frozen_at is not None:
         return 0
-    rows = await Assignment.filter(
-        contest_id=contest_id, round=round_no, reviewed_at__isnull=False
-    ).values("entry_id", "judge_id", "weighted")
-    reviews = [Review(int(r["entry_id"]), int(r["judge_id"]), float(r["weighted"])) for r in rows]
-    aggregates = aggregate(reviews, settings.min_reviews_to_normalise)
     now = clock.now()
     async with in_transaction():
+        # Jobs for one contest may run at once: the settings row lock serialises them.
+        await JudgingSettings.filter(id=settings.id).select_for_update().first()
+        rows = await Assignment.filter(
+            contest_id=contest_id, round=round_no, reviewed_at__isnull=False
+        ).values("entry_id", "judge_id", "weighted")
+        reviews = [
+            Review(int(r["entry_id"]), int(r["judge_id"]), float(r["weighted"])) for r in rows
+        ]
+        aggregates = aggregate(reviews, settings.min_reviews_to_normalise)
         await EntryResult.filter(contest_id=contest_id, round=round_no).delete()
         await EntryResult.bulk_create(
             [

@@ -1,0 +1,218 @@
+"""Scoring, the worker's aggregation, ranking, exports, progress, reminders, shortlist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+
+from contests.judging.models import Assignment, EntryResult, Notification, ReviewEdit
+from core import clock
+from tests.contests.judging.world import World, build, ready
+from tests.support import run_worker
+
+# tests.support.run_worker closes arq's pool with redis' deprecated close() (foundation file).
+pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+
+
+async def _queue(client: httpx2.AsyncClient, w: World, judge_index: int) -> list[dict]:  # type: ignore[type-arg]
+    r = await client.get("/api/v1/judging/assignments", headers=w.h(w.judges[judge_index]))
+    assert r.status_code == 200, r.text
+    return list(r.json()["items"])
+
+
+def _scores(item: dict, value: float) -> dict[str, float]:  # type: ignore[type-arg]
+    return {str(c["id"]): value for c in item["criteria"]}
+
+
+async def test_judge_scores_and_worker_ranks(client: httpx2.AsyncClient, app: Starlette) -> None:
+    w = await build()
+    await ready(w, reviews=3)
+    # Every judge scores entry k with k+1 on each criterion (higher entry id = better).
+    for n in range(3):
+        for item in await _queue(client, w, n):
+            value = 2 + item["entry"]["id"] % 10
+            r = await client.put(
+                f"/api/v1/judging/assignments/{item['id']}",
+                json={"scores": _scores(item, value), "comment": "Tốt"},
+                headers=w.h(w.judges[n]),
+            )
+            assert r.status_code == 200, r.text
+            assert r.json()["status"] == "reviewed"
+    await run_worker(app)
+    assert await EntryResult.all().count() == 4
+    r = await client.get(f"/api/v1/contests/{w.contest.id}/ranking", headers=w.h(w.organiser))
+    assert r.status_code == 200
+    rows = r.json()
+    assert [row["rank"] for row in rows] == [1, 2, 3, 4]
+    scores = [row["score"] for row in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert all(row["reviews"] == 3 for row in rows)
+    assert rows[0]["raw_score"] is not None and rows[0]["normalised_score"] is not None
+    # The public may not see it yet; after publication everyone may.
+    assert (await client.get(f"/api/v1/contests/{w.contest.id}/ranking")).status_code == 403
+    from contests.judging.ranking import publish_results
+    from tests.contests.judging.principal import principal_of
+
+    await publish_results(await principal_of(w.organiser), w.contest.id)
+    public = await client.get(f"/api/v1/contests/{w.contest.id}/ranking")
+    assert public.status_code == 200
+    assert public.json() == rows
+
+
+async def test_bad_scores_are_refused_and_nothing_stored(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+    url = f"/api/v1/judging/assignments/{item['id']}"
+    crit = [str(c["id"]) for c in item["criteria"]]
+    h = w.h(w.judges[0])
+    cases = [
+        {crit[0]: 11, crit[1]: 5, crit[2]: 5},
+        {crit[0]: -1, crit[1]: 5, crit[2]: 5},
+        {crit[0]: 5, crit[1]: 5},
+        {crit[0]: 5, crit[1]: 5, crit[2]: 5, "99999": 3},
+    ]
+    for scores in cases:
+        r = await client.put(url, json={"scores": scores}, headers=h)
+        assert r.status_code == 422, scores
+        assert r.json()["error"]["fields"]
+    r = await client.put(url, json={"scores": "many"}, headers=h)
+    assert r.status_code == 422
+    assert await ReviewEdit.all().count() == 0
+    assert (await Assignment.get(id=item["id"])).reviewed_at is None
+
+
+async def test_only_the_assigned_judge_within_the_window(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+    url = f"/api/v1/judging/assignments/{item['id']}"
+    body = {"scores": _scores(item, 5)}
+    other = next(j for j in w.judges if j.id != w.judges[0].id)
+    r = await client.put(url, json=body, headers=w.h(other))
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "not_your_assignment"
+    r = await client.put(url, json=body, headers=w.h(w.authors[0]))
+    assert r.status_code == 403
+    assert (await client.put(url, json=body)).status_code == 401
+    assert (
+        await client.put("/api/v1/judging/assignments/999999", json=body, headers=w.h(other))
+    ).status_code == 404
+    clock.travel(timedelta(days=8))
+    r = await client.put(url, json=body, headers=w.h(w.judges[0]))
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "judging_closed"
+
+
+async def test_scoring_before_the_judging_window_is_refused(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    await ready(w)
+    clock.reset()  # back before entries close
+    item = (await _queue(client, w, 0))[0]
+    r = await client.put(
+        f"/api/v1/judging/assignments/{item['id']}",
+        json={"scores": _scores(item, 5)},
+        headers=w.h(w.judges[0]),
+    )
+    assert r.status_code == 409
+
+
+async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+    url = f"/api/v1/judging/assignments/{item['id']}"
+    h = w.h(w.judges[0])
+    await client.put(url, json={"scores": _scores(item, 4), "comment": "đầu"}, headers=h)
+    await client.put(url, json={"scores": _scores(item, 9), "comment": "sau"}, headers=h)
+    r = await client.get(f"{url}/history", headers=w.h(w.organiser))
+    assert r.status_code == 200
+    assert [e["comment"] for e in r.json()["items"]] == ["đầu", "sau"]
+    assert r.json()["items"][1]["weighted"] == 90.0
+    assert (await client.get(f"{url}/history", headers=h)).status_code == 403
+
+
+async def test_progress_csv_reminders(client: httpx2.AsyncClient, app: Starlette) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+    await client.put(
+        f"/api/v1/judging/assignments/{item['id']}",
+        json={"scores": _scores(item, 7), "comment": "=cmd()"},
+        headers=w.h(w.judges[0]),
+    )
+    await run_worker(app)
+    base = f"/api/v1/contests/{w.contest.id}"
+    org = w.h(w.organiser)
+    p = (await client.get(f"{base}/judging/progress", headers=org)).json()
+    assert p["assigned"] == 8 and p["done"] == 1
+    done = {j["judge"]["id"]: j["done"] for j in p["judges"]}
+    assert done[w.judges[0].id] == 1
+    csv_scores = await client.get(f"{base}/scores.csv", headers=org)
+    assert csv_scores.status_code == 200
+    assert "text/csv" in csv_scores.headers["content-type"]
+    assert "Novelty" in csv_scores.text and "'=cmd()" in csv_scores.text
+    csv_rank = await client.get(f"{base}/ranking.csv", headers=org)
+    assert csv_rank.text.count("\n") == 5  # header + 4 entries
+    r = await client.post(f"{base}/judging/reminders", headers=org)
+    assert r.status_code == 202
+    await run_worker(app)
+    late = {n.member_id for n in await Notification.all()}
+    assert late == {j.id for j in w.judges}
+    notes = await client.get("/api/v1/judging/notifications", headers=w.h(w.judges[1]))
+    assert notes.json()["items"][0]["pending"] >= 1
+    # Asking again the same day adds nothing.
+    await client.post(f"{base}/judging/reminders", headers=org)
+    await run_worker(app)
+    assert await Notification.all().count() == 3
+
+
+async def test_shortlist_opens_a_second_round(client: httpx2.AsyncClient, app: Starlette) -> None:
+    w = await build()
+    await ready(w, reviews=3)
+    for n in range(3):
+        for item in await _queue(client, w, n):
+            await client.put(
+                f"/api/v1/judging/assignments/{item['id']}",
+                json={"scores": _scores(item, 1 + item["entry"]["id"] % 10)},
+                headers=w.h(w.judges[n]),
+            )
+    await run_worker(app)
+    base = f"/api/v1/contests/{w.contest.id}"
+    org = w.h(w.organiser)
+    bad = await client.post(f"{base}/shortlist", json={"reviews_per_entry": 2}, headers=org)
+    assert bad.status_code == 422
+    r = await client.post(
+        f"{base}/shortlist", json={"top_n": 2, "reviews_per_entry": 2}, headers=org
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["round"] == 2 and len(body["entries"]) == 2
+    assert len(body["assignments"]) == 4
+    ranking = (await client.get(f"{base}/ranking", headers=org)).json()
+    assert {row["entry"]["id"] for row in ranking} == set(body["entries"])
+    assert all(row["reviews"] == 0 for row in ranking)
+    old = (await client.get(f"{base}/ranking?round=1", headers=org)).json()
+    assert len(old) == 4
+
+
+async def test_settings_choose_official_ranking(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    url = f"/api/v1/contests/{w.contest.id}/judging/settings"
+    r = await client.put(
+        url, json={"official": "normalised", "judges_see_ranking": True}, headers=w.h(w.organiser)
+    )
+    assert r.status_code == 200
+    assert r.json()["official"] == "normalised"
+    assert (
+        await client.put(url, json={"official": "best"}, headers=w.h(w.organiser))
+    ).status_code == 422
+    assert (
+        await client.put(url, json={"blind": False}, headers=w.h(w.judges[0]))
+    ).status_code == 403
+    assert (
+        await client.get(f"/api/v1/contests/{w.contest.id}/ranking", headers=w.h(w.judges[0]))
+    ).status_code == 403
