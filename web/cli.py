@@ -95,6 +95,39 @@ def cmd_load_units(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild search indexes from the database (Meilisearch: into a new index, then swap)."""
+    import importlib
+
+    from tqdm import tqdm
+
+    from search import engine, sync
+
+    for module in ("ideas.documents", "contests.documents"):  # registers their sources
+        importlib.import_module(module)
+
+    async def action() -> None:
+        backend = engine.create_backend(
+            meili_url=settings.meili_url,
+            meili_key=settings.meili_master_key,
+            index_prefix=settings.meili_index_prefix,
+        )
+        await backend.start()
+        engine.set_backend(backend)
+        try:
+            for index in [args.index] if args.index else ["ideas", "contests"]:
+                total = await sync.count_expected(index)
+                with tqdm(total=total, desc=f"reindex {index}", unit="doc") as bar:
+                    count = await sync.reindex(index, progress=bar.update)
+                print(f"{index}: {count} documents indexed")
+        finally:
+            engine.set_backend(None)
+            await backend.close()
+
+    asyncio.run(_with_db(settings, action))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": cmd_serve,
     "worker": cmd_worker,
@@ -102,6 +135,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "create-admin": cmd_create_admin,
     "seed-demo": cmd_seed_demo,
     "load-units": cmd_load_units,
+    "reindex": cmd_reindex,
 }
 
 
@@ -120,6 +154,8 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("seed-demo", help="load units and a small demo data set")
     demo.add_argument("--if-empty", action="store_true", help="only when there are no members")
     sub.add_parser("load-units", help="load the national, province and ward units")
+    reindex = sub.add_parser("reindex", help="rebuild the search indexes from the database")
+    reindex.add_argument("--index", choices=["ideas", "contests"], help="only this index")
     return p
 
 
