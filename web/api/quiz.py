@@ -161,10 +161,13 @@ async def import_questions(request: Request) -> Response:
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_files=1, max_part_size=MAX_UPLOAD_BYTES)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise BadQuestions(fields={"file": "Attach a CSV file."})
-        data = await upload.read()
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise BadQuestions(fields={"file": "Attach a CSV file."})
+            data = await upload.read()
+        finally:
+            await form.close()
         if len(data) > MAX_UPLOAD_BYTES:
             raise TooLarge()
         good, errors = questions.parse_csv_rows(data)

@@ -1,7 +1,265 @@
-"""Pages of this section (filled in by its issue)."""
+"""Contest pages: the list, one contest, organisers' management, a member's results."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from datetime import datetime
+from typing import Any
 
-routes: list[BaseRoute] = []
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+import contests.documents  # noqa: F401  (registers the "contest" search source)
+from accounts.models import Unit, UnitLevel
+from contests import attempts, questions, results, rounds, service
+from contests.errors import BadContest, NotContestOrganiser
+from contests.models import Contest, ContestKind, ContestStatus
+from core import clock
+from core.errors import DomainError
+from web import context, i18n
+from web.errors import field_errors
+from web.parsing import read_form
+from web.templating import LOCAL_TZ, render
+
+
+def local_input(value: str, field: str) -> datetime:
+    """A `datetime-local` form value, read as Vietnam time."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise BadContest(fields={field: "Must be a date and time (ISO 8601)."}) from exc
+    return parsed.replace(tzinfo=LOCAL_TZ) if parsed.tzinfo is None else parsed
+
+
+async def contest_list(request: Request) -> Response:
+    principal = context.principal(request)
+    unit_id = request.query_params.get("unit_id", "")
+    unit_path = None
+    if unit_id.isdigit():
+        unit = await Unit.get_or_none(id=int(unit_id))
+        unit_path = unit.path if unit else None
+    groups: dict[str, list[Contest]] = {}
+    for status in (ContestStatus.OPEN, ContestStatus.SCHEDULED, ContestStatus.CLOSED):
+        rows, _ = await service.list_contests(
+            principal, status=status, unit_path=unit_path, limit=50
+        )
+        groups[status.value] = rows
+    eligible = (
+        {c.id for rows in groups.values() for c in rows if service.is_eligible(principal, c)}
+        if principal
+        else set()
+    )
+    provinces = await Unit.filter(level__in=[UnitLevel.NATIONAL, UnitLevel.PROVINCE]).order_by(
+        "path"
+    )
+    return render(
+        request,
+        "contests/list.html",
+        {
+            "groups": groups,
+            "eligible": eligible,
+            "provinces": provinces,
+            "unit_id": int(unit_id) if unit_id.isdigit() else None,
+        },
+    )
+
+
+async def contest_detail(request: Request) -> Response:
+    principal = context.principal(request)
+    contest = await service.visible_contest(principal, int(request.path_params["id"]))
+    now = clock.now()
+    _, contest_rounds = await rounds.list_rounds(principal, contest.id)
+    organiser = service.is_organizer(principal, contest)
+    bank = 0
+    if organiser and contest.kind == ContestKind.QUIZ:
+        _, bank = await questions.list_questions(principal, contest.id, 0, 1)
+    unit = await Unit.get(id=contest.unit_id)
+    return render(
+        request,
+        "contests/detail.html",
+        {
+            "contest": contest,
+            "unit": unit,
+            "status": service.current_status(contest, now).value,
+            "rounds": [(r, rounds.round_status(r, now)) for r in contest_rounds],
+            "organiser": organiser,
+            "eligible": principal is not None and service.is_eligible(principal, contest),
+            "bank": bank,
+            "notice": request.query_params.get("done"),
+        },
+    )
+
+
+async def manage(request: Request) -> Response:
+    who = context.member(request)
+    if not who.is_organizer:
+        raise NotContestOrganiser()
+    return await _manage_page(request, {}, {})
+
+
+async def _manage_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    principal = context.principal(request)
+    rows, _ = await service.list_contests(principal, organised_only=True, limit=100)
+    paths = principal.organised_paths if principal else []
+    units = [
+        u
+        for u in await Unit.filter(
+            level__in=[UnitLevel.NATIONAL, UnitLevel.PROVINCE, UnitLevel.WARD]
+        )
+        .order_by("path")
+        .limit(5000)
+        if any(u.path.startswith(p) for p in paths)
+    ][:400]
+    now = clock.now()
+    return render(
+        request,
+        "contests/manage.html",
+        {
+            "contests": [(c, service.current_status(c, now).value) for c in rows],
+            "units": units,
+            "form": form,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+async def manage_create(request: Request) -> Response:
+    form = await read_form(request)
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        kind = ContestKind(values.get("kind", ""))
+    except ValueError:
+        return await _manage_page(request, values, {"kind": i18n.gettext("Choose…")}, 422)
+    try:
+
+        def num(name: str) -> int | None:
+            raw = values.get(name, "").strip()
+            if not raw:
+                return None
+            if not raw.isdigit():
+                raise BadContest(fields={name: "Must be a whole number."})
+            return int(raw)
+
+        contest = await service.create_contest(
+            context.principal(request),
+            title=values.get("title", ""),
+            description=values.get("description", ""),
+            kind=kind,
+            unit_id=num("unit_id") or 0,
+            opens_at=local_input(values.get("opens_at", ""), "opens_at"),
+            closes_at=local_input(values.get("closes_at", ""), "closes_at"),
+            min_age=num("min_age"),
+            max_age=num("max_age"),
+            judging_opens_at=local_input(values["judging_opens_at"], "judging_opens_at")
+            if values.get("judging_opens_at") and kind == ContestKind.IDEAS
+            else None,
+            judging_closes_at=local_input(values["judging_closes_at"], "judging_closes_at")
+            if values.get("judging_closes_at") and kind == ContestKind.IDEAS
+            else None,
+        )
+    except ValidationError as exc:
+        return await _manage_page(request, values, field_errors(exc), 422)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        return await _manage_page(request, values, errors, 422)
+    return RedirectResponse(f"/contests/{contest.id}?done=created", status_code=303)
+
+
+async def publish(request: Request) -> Response:
+    await read_form(request)
+    contest_id = int(request.path_params["id"])
+    await service.publish_contest(context.principal(request), contest_id)
+    return RedirectResponse(f"/contests/{contest_id}?done=published", status_code=303)
+
+
+async def publish_results(request: Request) -> Response:
+    await read_form(request)
+    contest_id = int(request.path_params["id"])
+    await results.publish_contest_results(context.principal(request), contest_id, clock.now())
+    return RedirectResponse(f"/contests/{contest_id}?done=results", status_code=303)
+
+
+async def upload_questions(request: Request) -> Response:
+    form = await read_form(request, max_files=1, max_part_bytes=5_000_000)
+    contest_id = int(request.path_params["id"])
+    try:
+        upload = form.get("file")
+        data = b"" if upload is None or isinstance(upload, str) else await upload.read()
+        partial = form.get("partial") == "1"
+    finally:
+        await form.close()
+    good, errors = questions.parse_csv_rows(data)
+    principal = context.principal(request)
+    contest = await service.get_contest(contest_id)
+    try:
+        result = await questions.import_questions(
+            principal, contest_id, good, errors, partial=partial
+        )
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return render(
+            request,
+            "contests/import_report.html",
+            {"contest": contest, "created": 0, "errors": errors},
+            status_code=422,
+        )
+    return render(
+        request,
+        "contests/import_report.html",
+        {"contest": contest, "created": result.created, "errors": result.errors},
+    )
+
+
+async def create_round(request: Request) -> Response:
+    form = await read_form(request)
+    contest_id = int(request.path_params["id"])
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+
+    def num(name: str, default: int) -> int:
+        raw = values.get(name, "").strip()
+        if not raw:
+            return default
+        if not raw.lstrip("-").isdigit():
+            raise BadContest(fields={name: "Must be a whole number."})
+        return int(raw)
+
+    await rounds.create_round(
+        context.principal(request),
+        contest_id,
+        title=values.get("title", "").strip() or "—",
+        opens_at=local_input(values.get("opens_at", ""), "opens_at"),
+        closes_at=local_input(values.get("closes_at", ""), "closes_at"),
+        question_count=num("question_count", 10),
+        time_limit_s=num("time_limit_min", 10) * 60,
+        max_attempts=num("max_attempts", 1),
+        tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
+        prediction_question=values.get("prediction_question") or None,
+        now=clock.now(),
+    )
+    return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)
+
+
+async def mine(request: Request) -> Response:
+    who = context.member(request)
+    rows = await attempts.member_attempts(who)
+    return render(request, "contests/mine.html", {"attempts": rows, "now": clock.now()})
+
+
+routes: list[BaseRoute] = [
+    Route("/contests", contest_list, methods=["GET"]),
+    Route("/contests/manage", manage, methods=["GET"]),
+    Route("/contests/manage", manage_create, methods=["POST"]),
+    Route("/contests/mine", mine, methods=["GET"]),
+    Route("/contests/{id:int}", contest_detail, methods=["GET"]),
+    Route("/contests/{id:int}/publish", publish, methods=["POST"]),
+    Route("/contests/{id:int}/results/publish", publish_results, methods=["POST"]),
+    Route("/contests/{id:int}/questions", upload_questions, methods=["POST"]),
+    Route("/contests/{id:int}/rounds", create_round, methods=["POST"]),
+]
