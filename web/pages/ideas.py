@@ -55,6 +55,13 @@ def labels() -> dict[str, Any]:
     return {"field_labels": FIELD_LABELS, "status_labels": STATUS_LABELS, "fields": list(IdeaField)}
 
 
+def to_login(request: Request) -> RedirectResponse | None:
+    """Anonymous visitors of a members' page go to the login page, then come back."""
+    if context.principal(request) is not None:
+        return None
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
 def back(path: str, note: str | None = None) -> RedirectResponse:
     return RedirectResponse(path + (f"?done={note}" if note else ""), status_code=303)
 
@@ -139,6 +146,8 @@ def _co_authors(form: FormData) -> list[int]:
 
 
 async def new_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     context.member(request)
     return render(
         request,
@@ -194,6 +203,8 @@ async def new_submit(request: Request) -> Response:
 
 
 async def edit_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = context.member(request)
     idea = await visible_idea(path_int(request), who)
     out = await idea_out(idea)
@@ -339,6 +350,8 @@ async def detach_submit(request: Request) -> Response:
 
 
 async def mine_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = context.member(request)
     return render(request, "ideas/mine.html", {"ideas": await service.mine(who), **labels()})
 

@@ -15,7 +15,7 @@ from ideas.models import Idea, IdeaStatus
 from ideas.stats import stats
 from ideas.svg import bar_chart
 from web import context, i18n
-from web.pages.ideas import labels
+from web.pages.ideas import labels, to_login
 from web.parsing import read_form
 from web.templating import render
 
@@ -28,6 +28,8 @@ def organiser(request: Request) -> Principal:
 
 
 async def landing(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = organiser(request)
     queue = await review.queue(who)
     cond = Q()
@@ -38,6 +40,8 @@ async def landing(request: Request) -> Response:
 
 
 async def moderation_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = organiser(request)
     return render(
         request,
@@ -63,6 +67,8 @@ async def moderation_submit(request: Request) -> Response:
 
 
 async def review_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = organiser(request)
     cond = Q()
     for path in who.organised_paths:
@@ -76,6 +82,8 @@ async def review_page(request: Request) -> Response:
 
 
 async def stats_page(request: Request) -> Response:
+    if (login := to_login(request)) is not None:
+        return login
     who = organiser(request)
     raw = request.query_params.get("unit_id", "")
     s = await stats(who, int(raw) if raw.isdigit() else None)
