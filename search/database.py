@@ -24,6 +24,11 @@ from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchRes
 from search.text import highlight, query_words, searchable_text, snippet
 
 ID_BATCH = 1000
+# Bounds that keep a query on millions of documents fast (measured in
+# docs/performance-search.md): relevance ranks the RANK_POOL newest matches; `total` and
+# facet counts stop at COUNT_CAP (Meilisearch's `estimatedTotalHits` is bounded too).
+RANK_POOL = 5_000
+COUNT_CAP = 10_000
 PLAIN_COLUMNS = ("field", "status", "kind")
 
 
@@ -110,6 +115,14 @@ def _hit(doc: Document, score: float, wanted: list[str]) -> SearchHit:
 
 
 class DatabaseBackend:
+    """Search in the database itself.
+
+    Bounded work on large indexes: with words and the relevance sort, the newest
+    `RANK_POOL` matching documents are ranked (title weighted above the rest) and pages are
+    cut from them; other sorts order every match. `total` and facet counts count at most
+    `COUNT_CAP` matches, so a word found in most documents costs no more than a rare one.
+    """
+
     name = "database"
 
     async def start(self) -> None:
@@ -196,21 +209,32 @@ class DatabaseBackend:
             values = list(sql.values)
             limit = f"${len(values) + 1}" if sql.postgres else "?"
             offset = f"${len(values) + 2}" if sql.postgres else "?"
-            rows = await conn.execute_query_dict(
-                f"SELECT d.data AS data, {rank} AS rank FROM {source} WHERE {where} "  # noqa: S608 - clauses built from constants; values bound
-                f"ORDER BY {order}, d.doc_id DESC LIMIT {limit} OFFSET {offset}",
-                [*values, query.limit, query.offset],
-            )
+            if wanted and query.sort == "relevance":
+                # rank the newest RANK_POOL matches (see the class docstring)
+                page_sql = (
+                    "SELECT data, rank FROM (SELECT d.data AS data, d.doc_id AS doc_id, "  # noqa: S608 - clauses built from constants; values bound
+                    f"d.created_at AS created_at, {rank} AS rank FROM {source} WHERE {where} "
+                    f"ORDER BY d.created_at DESC LIMIT {RANK_POOL}) m "
+                    "ORDER BY rank DESC, created_at DESC, doc_id DESC "
+                    f"LIMIT {limit} OFFSET {offset}"
+                )
+            else:
+                page_sql = (
+                    f"SELECT d.data AS data, {rank} AS rank FROM {source} WHERE {where} "  # noqa: S608 - as above
+                    f"ORDER BY {order}, d.doc_id DESC LIMIT {limit} OFFSET {offset}"
+                )
+            rows = await conn.execute_query_dict(page_sql, [*values, query.limit, query.offset])
             hits = [_hit(json.loads(r["data"]), float(r["rank"] or 0.0), wanted) for r in rows]
         count = await conn.execute_query_dict(
-            f"SELECT COUNT(*) AS n FROM {source} WHERE {where}",  # noqa: S608 - as above
+            f"SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {source} WHERE {where} "  # noqa: S608 - as above
+            f"LIMIT {COUNT_CAP}) c",
             list(sql.values),
         )
         facets: dict[str, dict[str, int]] = {}
         for facet in query.facets:
             rows = await conn.execute_query_dict(
-                f"SELECT d.{facet} AS v, COUNT(*) AS n FROM {source} WHERE {where} "  # noqa: S608 - facet names are checked by SearchQuery
-                f"GROUP BY d.{facet} ORDER BY n DESC",
+                f"SELECT v, COUNT(*) AS n FROM (SELECT d.{facet} AS v FROM {source} "  # noqa: S608 - facet names are checked by SearchQuery
+                f"WHERE {where} LIMIT {COUNT_CAP}) f GROUP BY v ORDER BY n DESC",
                 list(sql.values),
             )
             facets[facet] = {str(r["v"]): int(r["n"]) for r in rows if r["v"] not in ("", None)}

@@ -217,3 +217,21 @@ async def test_bad_query_shapes_are_refused_by_the_port() -> None:
     with pytest.raises(ValueError, match="not a facet"):
         SearchQuery(index="ideas", facets=["body"])
     assert SearchQuery(index="ideas", limit=10_000, offset=-5).limit == 100
+
+
+async def test_counts_stop_at_the_cap_and_relevance_ranks_the_newest(
+    search_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import database
+
+    monkeypatch.setattr(database, "COUNT_CAP", 3)
+    monkeypatch.setattr(database, "RANK_POOL", 2)
+    await engine.get_backend().upsert(
+        "ideas", [doc(i, f"Cây xanh số {i}", created_at=1_780_000_000 + i) for i in range(1, 6)]
+    )
+    result = await service.search(SearchQuery(index="ideas", text="cay xanh", facets=["field"]))
+    assert result.total == 3
+    assert result.facets == {"field": {"education": 3}}
+    assert sorted(h.id for h in result.hits) == [4, 5]  # the two newest matches, ranked
+    top = await service.search(SearchQuery(index="ideas", text="cay xanh", sort="newest"))
+    assert [h.id for h in top.hits] == [5, 4, 3, 2, 1]  # other sorts order every match

@@ -1,0 +1,113 @@
+"""Latency of search and filtered lists on PostgreSQL, against a raw asyncpg `SELECT 1`.
+
+    .venv/bin/python -m bench.search_latency \
+        --database-url postgres://postgres@127.0.0.1:5432/ib_search_bench --runs 200
+
+Runs each scenario `--runs` times one after the other (a single client: this measures the
+query, not the pool) through `search.service.search` on the database backend, exactly as
+the API does, and prints p50/p95/p99 in milliseconds plus the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import asyncpg
+
+from core import db
+from core.settings import Settings
+from search import engine, service
+from search.database import DatabaseBackend
+from search.port import SearchQuery
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ib_search_bench"
+
+SCENARIOS: dict[str, SearchQuery] = {
+    "text, 3 words (chuyen doi so)": SearchQuery(index="ideas", text="chuyen doi so"),
+    "text, accented (Trí tuệ nhân tạo)": SearchQuery(index="ideas", text="Trí tuệ nhân tạo"),
+    "text, rare (ngap man)": SearchQuery(index="ideas", text="ngap man"),
+    "text, very common (thanh nien)": SearchQuery(index="ideas", text="thanh nien"),
+    "text + province + facets": SearchQuery(
+        index="ideas", text="cay xanh", unit_path="VN/P01/", facets=["field", "status"]
+    ),
+    "text, sort top": SearchQuery(index="ideas", text="khoi nghiep", sort="top"),
+    "list: field + province, newest": SearchQuery(
+        index="ideas", filters={"field": "education"}, unit_path="VN/P79/", sort="newest"
+    ),
+    "list: status, top": SearchQuery(index="ideas", filters={"status": "accepted"}, sort="top"),
+    "list: everything, hot, page 50": SearchQuery(index="ideas", sort="hot", offset=980),
+}
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49], q[94], q[98]
+
+
+async def timed(run: Callable[[], Awaitable[object]], runs: int) -> list[float]:
+    for _ in range(3):  # warm up
+        await run()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+async def bench(url: str, runs: int) -> list[tuple[str, float, float, float, int]]:
+    rows: list[tuple[str, float, float, float, int]] = []
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        samples = await timed(lambda: conn.fetchval("SELECT 1"), runs)
+        count = await conn.fetchval("SELECT COUNT(*) FROM search_document")
+    finally:
+        await conn.close()
+    rows.append(("baseline: asyncpg SELECT 1", *percentiles(samples), int(count)))
+    await db.init(Settings(database_url=url, secret_key="bench"))  # noqa: S106 - bench db
+    engine.set_backend(DatabaseBackend())
+    try:
+        for name, query in SCENARIOS.items():
+            result = await service.search(query)
+            samples = await timed(lambda q=query: service.search(q), runs)  # type: ignore[misc]
+            rows.append((name, *percentiles(samples), result.total))
+    finally:
+        engine.set_backend(None)
+        await db.close()
+    return rows
+
+
+def report(rows: list[tuple[str, float, float, float, int]], url: str, runs: int) -> str:
+    base = rows[0][2]
+    lines = [
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.node()}, "
+        f"{platform.machine()}, Python {platform.python_version()}",
+        f"- command: `.venv/bin/python -m bench.search_latency --database-url {url} --runs {runs}`",
+        f"- documents in the table: {rows[0][4]:,}",
+        "",
+        "| scenario | p50 ms | p95 ms | p99 ms | p95 / baseline p95 | total hits |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, p50, p95, p99, total in rows:
+        lines.append(
+            f"| {name} | {p50:.2f} | {p95:.2f} | {p99:.2f} | {p95 / base:.0f}× | {total:,} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    print(report(asyncio.run(bench(args.database_url, args.runs)), args.database_url, args.runs))
+
+
+if __name__ == "__main__":
+    main()
