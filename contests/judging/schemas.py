@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+)
 
 from contests.judging.models import Basis
 from ideas.models import IdeaField
@@ -161,7 +169,16 @@ class QueueItemOut(BaseModel):
     weighted: float | None
     comment: str
     reviewed_at: datetime | None
-    authors: list[str] | None = Field(default=None, description="only when not blind")
+    authors: list[str] | None = Field(
+        default=None, description="only when the contest is not blind; absent otherwise"
+    )
+
+    @model_serializer(mode="wrap")
+    def _drop_blind_authors(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("authors") is None:
+            data.pop("authors", None)
+        return data
 
 
 class QueueOut(BaseModel):

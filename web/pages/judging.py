@@ -1,7 +1,341 @@
-"""Pages of this section (filled in by its issue)."""
+"""Judging pages: entries of an idea contest, the judge's queue and score form, the
+organisers' management page, the ranking. All work without JavaScript."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from accounts.models import Member
+from contests.judging import (
+    assignment,
+    criteria,
+    entries,
+    judges,
+    progress,
+    ranking,
+    reviews,
+    service,
+)
+from contests.judging import schemas as s
+from contests.judging.criteria import CriterionSpec
+from contests.judging.errors import MemberNotFound
+from contests.judging.models import Assignment, Basis
+from core import clock
+from core.errors import DomainError
+from ideas.models import IdeaField
+from web import context, i18n
+from web.auth import forget_all
+from web.errors import field_errors
+from web.parsing import form_model, path_int, read_form
+from web.templating import render
+
+
+def _error_text(exc: DomainError) -> str:
+    return i18n.gettext(exc.text, **exc.params) if exc.params else i18n.gettext(exc.text)
+
+
+def _login_redirect(request: Request) -> Response:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+async def entries_page(
+    request: Request, error: str | None = None, status_code: int = 200
+) -> Response:
+    contest_id = path_int(request)
+    contest = await service.contest_or_404(contest_id)
+    who = context.principal(request)
+    views = await entries.list_entries(who, contest_id)
+    mine = await entries.enterable_ideas(who, contest_id) if who else []
+    return render(
+        request,
+        "judging/entries.html",
+        {
+            "contest": contest,
+            "entries": views,
+            "ideas": mine,
+            "open": service.entries_open(contest, clock.now()),
+            "organiser": service.is_organiser(who, contest),
+            "judge": who is not None and await service.is_judge(who.member_id, contest_id),
+            "error": error,
+            "done": request.query_params.get("done"),
+        },
+        status_code=status_code,
+    )
+
+
+async def enter_submit(request: Request) -> Response:
+    contest_id = path_int(request)
+    if context.principal(request) is None:
+        return _login_redirect(request)
+    form = await read_form(request)
+    try:
+        data = form_model(form, s.EntryIn)
+        await entries.enter(context.principal(request), contest_id, data.idea_id)
+    except ValidationError:
+        return await entries_page(request, i18n.gettext("Choose one of your ideas."), 422)
+    except DomainError as exc:
+        return await entries_page(request, _error_text(exc), exc.status)
+    return RedirectResponse(f"/contests/{contest_id}/entries?done=entered", status_code=303)
+
+
+async def withdraw_submit(request: Request) -> Response:
+    contest_id = path_int(request)
+    await read_form(request)
+    try:
+        await entries.withdraw(context.principal(request), path_int(request, "entry_id"))
+    except DomainError as exc:
+        return await entries_page(request, _error_text(exc), exc.status)
+    return RedirectResponse(f"/contests/{contest_id}/entries?done=withdrawn", status_code=303)
+
+
+# --- the judge ---------------------------------------------------------------------------
+
+
+async def queue_page(request: Request) -> Response:
+    who = context.principal(request)
+    if who is None:
+        return _login_redirect(request)
+    items = await reviews.judge_queue(who)
+    notes = await progress.notifications(who)
+    await progress.mark_read(who)
+    return render(
+        request,
+        "judging/queue.html",
+        {
+            "todo": [i for i in items if i.open and i.assignment.reviewed_at is None],
+            "done": [i for i in items if i.open and i.assignment.reviewed_at is not None],
+            "closed": [i for i in items if not i.open],
+            "notifications": notes,
+            "saved": request.query_params.get("saved"),
+        },
+    )
+
+
+async def review_page(
+    request: Request,
+    error: str | None = None,
+    fields: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    who = context.principal(request)
+    if who is None:
+        return _login_redirect(request)
+    item = await reviews.queue_item(who, path_int(request))
+    current = {k: str(v) for k, v in (item.assignment.scores or {}).items()}
+    return render(
+        request,
+        "judging/review.html",
+        {
+            "item": item,
+            "values": values if values is not None else current,
+            "comment": (values or {}).get("comment", item.assignment.comment),
+            "error": error,
+            "fields": fields or {},
+        },
+        status_code=status_code,
+    )
+
+
+async def review_submit(request: Request) -> Response:
+    who = context.principal(request)
+    if who is None:
+        return _login_redirect(request)
+    form = await read_form(request)
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    scores: dict[str, float] = {}
+    bad: dict[str, str] = {}
+    for key, raw in values.items():
+        if key.startswith("score_"):
+            try:
+                scores[key.removeprefix("score_")] = float(raw.replace(",", "."))
+            except ValueError:
+                bad[key] = i18n.gettext("A score is required.")
+    submitted = {k.removeprefix("score_"): v for k, v in values.items() if k.startswith("score_")}
+    submitted["comment"] = values.get("comment", "")
+    if bad:
+        return await review_page(
+            request, i18n.gettext("Some scores are not valid."), bad, submitted, 422
+        )
+    try:
+        await reviews.submit(who, path_int(request), scores, values.get("comment", ""))
+    except DomainError as exc:
+        fields = {
+            "score_" + k.removeprefix("scores."): i18n.gettext(v) for k, v in exc.fields.items()
+        }
+        return await review_page(request, _error_text(exc), fields, submitted, exc.status)
+    return RedirectResponse("/judging?saved=1", status_code=303)
+
+
+# --- organisers --------------------------------------------------------------------------
+
+
+async def manage_page(
+    request: Request,
+    error: str | None = None,
+    fields: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    contest = await service.contest_or_404(path_int(request))
+    if context.principal(request) is None:
+        return _login_redirect(request)
+    service.require_organiser(context.principal(request), contest)
+    report = await progress.compute(contest.id)
+    assignments = await Assignment.filter(contest_id=contest.id, round=report.round).order_by(
+        "entry_id", "judge_id"
+    )
+    names = {j.member.id: j.member.display_name for j in report.judges}
+    return render(
+        request,
+        "judging/manage.html",
+        {
+            "contest": contest,
+            "settings": await service.settings_for(contest.id),
+            "criteria": await criteria.list_criteria(contest.id),
+            "progress": report,
+            "assignments": assignments,
+            "judge_names": names,
+            "titles": {e.entry.id: e.idea.title for e in report.entries},
+            "conflicts": await judges.list_conflicts(contest.id),
+            "ranking": await ranking.build(contest),
+            "fields_list": [f.value for f in IdeaField],
+            "error": error,
+            "fields": fields or {},
+            "done": request.query_params.get("done"),
+        },
+        status_code=status_code,
+    )
+
+
+def _criteria_specs(form: Any) -> list[CriterionSpec]:
+    names = form.getlist("name")
+    weights = form.getlist("weight")
+    maxes = form.getlist("max_score")
+    descriptions = form.getlist("description")
+    rows = []
+    for n, name in enumerate(names):
+        if not str(name).strip():
+            continue
+        rows.append(
+            {
+                "name": name,
+                "weight": weights[n] if n < len(weights) else "",
+                "max_score": maxes[n] if n < len(maxes) else "",
+                "description": descriptions[n] if n < len(descriptions) else "",
+            }
+        )
+    parsed = s.CriteriaIn.model_validate(rows)
+    return [CriterionSpec(c.name, c.weight, c.max_score, c.description) for c in parsed.root]
+
+
+async def _member_by_ref(ref: str) -> int:
+    """A member by e-mail or id, as organisers type it."""
+    ref = ref.strip()
+    found = (
+        await Member.get_or_none(id=int(ref))
+        if ref.isdigit()
+        else await Member.get_or_none(email=ref.lower())
+    )
+    if found is None:
+        raise MemberNotFound(fields={"member": MemberNotFound.message})
+    return found.id
+
+
+async def manage_submit(request: Request) -> Response:
+    contest_id = path_int(request)
+    action = request.path_params["action"]
+    who = context.principal(request)
+    if who is None:
+        return _login_redirect(request)
+    form = await read_form(request)
+    try:
+        if action == "criteria":
+            await criteria.set_criteria(who, contest_id, _criteria_specs(form))
+        elif action == "judge":
+            member_id = await _member_by_ref(str(form.get("member") or ""))
+            field = str(form.get("field") or "") or None
+            await judges.add_judge(who, contest_id, member_id, field)
+            forget_all()
+        elif action == "remove-judge":
+            await judges.remove_judge(who, contest_id, int(str(form.get("member_id") or 0)))
+        elif action == "assign":
+            data = form_model(form, s.AssignIn)
+            await assignment.auto_assign(who, contest_id, data.reviews_per_entry)
+        elif action == "add-assignment":
+            single = form_model(form, s.SingleAssignIn)
+            await assignment.add_single(who, contest_id, single.entry_id, single.judge_id)
+        elif action == "remove-assignment":
+            await assignment.remove_single(who, int(str(form.get("assignment_id") or 0)))
+        elif action == "conflict":
+            c = form_model(form, s.ConflictIn)
+            await judges.declare_conflict(who, contest_id, c.judge_id, c.entry_id, c.reason)
+        elif action == "settings":
+            await service.update_settings(
+                who,
+                contest_id,
+                official=Basis(str(form.get("official") or "raw")),
+                blind=form.get("blind") == "on",
+                judges_see_ranking=form.get("judges_see_ranking") == "on",
+            )
+        elif action == "remind":
+            await progress.request_reminders(who, contest_id)
+        elif action == "shortlist":
+            sl = form_model(form, s.ShortlistIn)
+            await ranking.shortlist(
+                who,
+                contest_id,
+                top_n=sl.top_n,
+                min_score=sl.min_score,
+                reviews_per_entry=sl.reviews_per_entry,
+            )
+        elif action == "publish":
+            await ranking.publish_results(who, contest_id)
+        else:
+            return await manage_page(request, i18n.gettext("Not found."), status_code=404)
+    except ValidationError as exc:
+        return await manage_page(
+            request, i18n.gettext("Some fields are not valid."), field_errors(exc), 422
+        )
+    except (ValueError, TypeError):
+        return await manage_page(request, i18n.gettext("Some fields are not valid."), None, 422)
+    except DomainError as exc:
+        fields = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        return await manage_page(request, _error_text(exc), fields, exc.status)
+    return RedirectResponse(
+        f"/contests/{contest_id}/judging/manage?done={action}#{action}", status_code=303
+    )
+
+
+async def ranking_page(request: Request) -> Response:
+    who = context.principal(request)
+    view = await ranking.ranking(who, path_int(request), None)
+    return render(
+        request,
+        "judging/ranking.html",
+        {
+            "view": view,
+            "organiser": service.is_organiser(who, view.contest),
+        },
+    )
+
+
+C = "/contests/{id:int}"
+routes: list[BaseRoute] = [
+    Route(f"{C}/entries", entries_page, methods=["GET"]),
+    Route(f"{C}/entries", enter_submit, methods=["POST"]),
+    Route(C + "/entries/{entry_id:int}/withdraw", withdraw_submit, methods=["POST"]),
+    Route("/judging", queue_page, methods=["GET"]),
+    Route("/judging/assignments/{id:int}", review_page, methods=["GET"]),
+    Route("/judging/assignments/{id:int}", review_submit, methods=["POST"]),
+    Route(f"{C}/judging/manage", manage_page, methods=["GET"]),
+    Route(C + "/judging/manage/{action:str}", manage_submit, methods=["POST"]),
+    Route(f"{C}/ranking", ranking_page, methods=["GET"]),
+]
