@@ -206,3 +206,12 @@ async def test_page_with_bad_unit_is_an_error_page(client: httpx2.AsyncClient) -
     r = await client.get("/search?unit_id=424242", headers={"Accept-Language": "en"})
     assert r.status_code == 422
     assert "text/html" in r.headers["content-type"]
+
+
+async def test_empty_form_choices_mean_no_filter(client: httpx2.AsyncClient) -> None:
+    await seed()
+    r = await client.get("/search?q=so&type=ideas&unit_id=&field=&sort=relevance")
+    assert r.status_code == 200
+    assert 'href="/ideas/1"' in r.text
+    api = await client.get("/api/v1/search?q=so&unit_id=&field=")
+    assert api.json()["total"] == 3

@@ -13,7 +13,7 @@ from search import service
 from search.port import SearchHit
 from web import context
 from web.openapi import api_route, to_json
-from web.parsing import PageParams, parse_query
+from web.parsing import PageParams
 
 SEARCH_LIMIT = "120/minute"
 
@@ -58,6 +58,12 @@ class SearchOut(BaseModel):
     facets: dict[str, dict[str, int]]
 
 
+def read_params(request: Request) -> SearchParams:
+    """The query string as `SearchParams`; empty values (a form's "all" choices) are absent."""
+    data = {k: v for k, v in request.query_params.items() if v != ""}
+    return SearchParams.model_validate(data)
+
+
 def hit_out(index: str, hit: SearchHit) -> SearchHitOut:
     doc: dict[str, Any] = hit.document
     kind = "idea" if index == "ideas" else "contest"
@@ -80,7 +86,7 @@ def hit_out(index: str, hit: SearchHit) -> SearchHitOut:
 
 
 async def search_endpoint(request: Request) -> Response:
-    params = parse_query(request, SearchParams)
+    params = read_params(request)
     await context.limiter(request).hit(SEARCH_LIMIT, "search:" + context.client_address(request))
     result = await service.find(
         params.type,

@@ -13,8 +13,7 @@ from accounts import units
 from accounts.models import Unit
 from search import service
 from web import context
-from web.api.search import SEARCH_LIMIT, SearchParams, hit_out
-from web.parsing import parse_query
+from web.api.search import SEARCH_LIMIT, SearchParams, hit_out, read_params
 from web.templating import render
 
 # Labels of the codes that documents carry (msgids; translated in search.po).
@@ -81,7 +80,7 @@ def _link(params: SearchParams, **changes: Any) -> str:
 
 
 async def search_page(request: Request) -> Response:
-    params = parse_query(request, SearchParams)
+    params = read_params(request)
     searched = bool(request.query_params)
     result = None
     if searched:
