@@ -141,12 +141,7 @@ def check_answers(
         if not round_.prediction_question:
             raise BadContest(fields={"prediction": "This round asks no prediction."})
         if not round_.prediction_min <= prediction <= round_.prediction_max:
-            raise BadContest(
-                fields={
-                    "prediction": f"Must be between {round_.prediction_min} and "
-                    f"{round_.prediction_max}."
-                }
-            )
+            raise BadContest(fields={"prediction": "Outside the range this round allows."})
     return clean
 
 

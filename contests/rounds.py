@@ -92,7 +92,7 @@ async def create_round(
     pool = question_pool(list(await Question.filter(contest_id=contest.id)), tags, difficulties)
     if len(pool) < question_count:
         raise NotEnoughQuestions(
-            fields={"question_count": f"Only {len(pool)} questions match this round."}
+            fields={"question_count": "Not enough questions of the bank match this round."}
         )
     return await Round.create(
         contest_id=contest.id,

@@ -113,3 +113,18 @@ async def test_idea_contest_with_judging_window(client: httpx2.AsyncClient) -> N
     r = await client.post("/api/v1/contests", json=body, headers=w.org_auth)
     assert r.status_code == 201, r.text
     assert r.json()["judging_closes_at"].startswith(str((now + timedelta(days=5)).year))
+
+
+async def test_errors_speak_vietnamese(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    r = await client.post(
+        "/api/v1/contests", json=contest_body(w), headers={**w.alice_auth, "Accept-Language": "vi"}
+    )
+    assert r.json()["error"]["message"].startswith("Chỉ ban tổ chức cuộc thi này")
+    now = clock.now()
+    r = await client.post(
+        "/api/v1/contests",
+        json=contest_body(w, closes_at=iso(now - timedelta(hours=2))),
+        headers={**w.org_auth, "Accept-Language": "vi"},
+    )
+    assert r.json()["error"]["fields"]["closes_at"] == "Phải sau thời điểm bắt đầu."
