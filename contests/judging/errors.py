@@ -88,7 +88,7 @@ class TooFewJudges(JudgingError, Invalid):
 
 class AssignmentImpossible(JudgingError, Conflict):
     code = "assignment_impossible"
-    message = "Some entries cannot get enough judges: {details}"
+    message = "Some entries cannot get enough judges."
 
 
 class AssignmentLocked(JudgingError, Conflict):

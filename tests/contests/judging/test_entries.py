@@ -24,6 +24,7 @@ async def test_author_enters_own_idea_once(client: httpx2.AsyncClient) -> None:
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_entered"
     assert "idea_id" in again.json()["error"]["fields"]
+    assert again.json()["error"]["message"] == "Ý tưởng này đã dự thi trong cuộc thi này."
     listing = await client.get(url)
     assert [e["idea"]["id"] for e in listing.json()["items"]] == [idea.id]
     assert await Entry.filter(contest_id=w.contest.id).count() == 1
