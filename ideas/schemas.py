@@ -201,3 +201,64 @@ class SimilarOut(BaseModel):
     id: int
     title: str
     score: float
+
+
+class IdeaList(BaseModel):
+    items: list[IdeaCard]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+    took_ms: int
+
+
+class SimilarList(BaseModel):
+    items: list[SimilarOut]
+
+
+class CommentList(BaseModel):
+    items: list[CommentOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class ModerationDecision(BaseModel):
+    decision: Literal["restore", "hide"]
+    comment_id: int | None = None
+
+
+class AttachmentForm(BaseModel):
+    file: str = Field(description="multipart file part")
+
+
+class UnitCount(BaseModel):
+    unit: dict[str, object]
+    ideas: int
+    members: int
+
+
+class StatsOut(BaseModel):
+    unit: dict[str, object]
+    ideas: int
+    members: int
+    by_field: dict[str, int]
+    by_status: dict[str, int]
+    by_unit: list[UnitCount]
+    by_month: dict[str, int]
+
+
+class SimilarQuery(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ExportQuery(BaseModel):
+    q: str = Field(default="", max_length=200)
+    field: IdeaField | None = None
+    status: IdeaStatus | None = None
+    unit_id: int | None = None
+    year: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class StatsQuery(BaseModel):
+    unit_id: int | None = None

@@ -107,3 +107,32 @@ async def test_withdraw_keeps_the_idea(client: httpx2.AsyncClient) -> None:
     assert (await client.get(url, headers=w.h_author)).json()["status"] == "withdrawn"
     assert (await client.get(url, headers=w.h_org)).status_code == 200
     assert (await client.get(url, headers=w.h_hcm_org)).status_code == 404
+
+
+async def test_idempotency_key_gives_the_same_idea(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    headers = {**w.h_author, "Idempotency-Key": "form-42"}
+    first = await client.post("/api/v1/ideas", json=idea_body(), headers=headers)
+    again = await client.post("/api/v1/ideas", json=idea_body(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert await Idea.all().count() == 1
+    other = await client.post(
+        "/api/v1/ideas", json=idea_body(), headers={**w.h_other, "Idempotency-Key": "form-42"}
+    )
+    assert other.json()["id"] != first.json()["id"]
+
+
+async def test_openapi_lists_the_idea_routes(client: httpx2.AsyncClient) -> None:
+    paths = (await client.get("/api/v1/openapi.json")).json()["paths"]
+    for path in (
+        "/api/v1/ideas",
+        "/api/v1/ideas/{id}/vote",
+        "/api/v1/ideas/{id}/review",
+        "/api/v1/ideas/similar",
+        "/api/v1/ideas/export.csv",
+        "/api/v1/stats",
+        "/api/v1/comments/{id}/reports",
+        "/api/v1/ideas/merges/{id}/undo",
+    ):
+        assert path in paths, path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -16,24 +16,33 @@ from ideas import attachments, discussion, merging, review, service, votes
 from ideas.browse import Browse, browse, similar, unit_path
 from ideas.errors import BadFileType, FileTooLarge
 from ideas.export import ExportFilter, rows
-from ideas.models import Comment, IdeaField, IdeaStatus, Merge
+from ideas.models import Comment, Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import card, idea_out
 from ideas.rules import MAX_ATTACHMENT_BYTES
 from ideas.schemas import (
+    AttachmentForm,
     AttachmentOut,
     CommentIn,
+    CommentList,
     CommentOut,
-    IdeaCard,
+    ExportQuery,
     IdeaIn,
+    IdeaList,
     IdeaOut,
     IdeaPatch,
     MergeIn,
     MergeOut,
+    ModerationDecision,
     Person,
     ReportIn,
     ReportOut,
     ReviewIn,
+    SimilarList,
     SimilarOut,
+    SimilarQuery,
+    StatsOut,
+    StatsQuery,
+    UnitCount,
     VotesOut,
 )
 from ideas.stats import stats
@@ -43,6 +52,16 @@ from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int, read_form
 
 PublicStatus = Literal["submitted", "under_review", "accepted", "rejected", "implemented"]
+
+
+IDEMPOTENCY_TTL_S = 24 * 3600
+
+
+def idempotency_key(request: Request, member_id: int) -> str | None:
+    """The Redis key remembering a submission made with this `Idempotency-Key` header
+    (per member, kept a day), or None without the header."""
+    raw = request.headers.get("idempotency-key", "").strip()
+    return f"idem:ideas:{member_id}:{raw[:200]}" if raw else None
 
 
 def storage(request: Request) -> Storage:
@@ -56,15 +75,6 @@ class IdeaQuery(PageParams):
     unit_id: int | None = Field(default=None, description="this unit and all below it")
     year: int | None = Field(default=None, ge=2000, le=2100)
     sort: Literal["newest", "top", "hot", "relevance"] | None = None
-
-
-class IdeaList(BaseModel):
-    items: list[IdeaCard]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, dict[str, int]]
-    took_ms: int
 
 
 async def list_query(query: IdeaQuery) -> IdeaList:
@@ -98,7 +108,14 @@ async def create_idea(request: Request) -> Response:
     who = context.member(request)
     await context.limiter(request).hit("30/minute", "idea-submit", str(who.member_id))
     data = await parse_json(request, IdeaIn)
+    key = idempotency_key(request, who.member_id)
+    if key is not None:
+        done = await request.app.state.services.pool.get(key)
+        if done is not None:  # the same submission again: the same answer, nothing new
+            return to_json(await idea_out(await Idea.get(id=int(done))), status=201)
     idea = await service.submit(who, data)
+    if key is not None:
+        await request.app.state.services.pool.set(key, idea.id, ex=IDEMPOTENCY_TTL_S)
     return to_json(await idea_out(idea), status=201)
 
 
@@ -120,14 +137,6 @@ async def delete_idea(request: Request) -> Response:
     return Response(status_code=204)
 
 
-class SimilarQuery(BaseModel):
-    text: str = Field(min_length=1, max_length=2000)
-
-
-class SimilarList(BaseModel):
-    items: list[SimilarOut]
-
-
 async def similar_ideas(request: Request) -> Response:
     context.member(request)
     query = parse_query(request, SimilarQuery)
@@ -143,13 +152,6 @@ async def vote(request: Request) -> Response:
 
 async def unvote(request: Request) -> Response:
     return to_json(VotesOut(votes=await votes.unvote(context.member(request), path_int(request))))
-
-
-class CommentList(BaseModel):
-    items: list[CommentOut]
-    total: int
-    page: int
-    per_page: int
 
 
 def comment_out(c: Comment, name: str) -> CommentOut:
@@ -234,20 +236,11 @@ async def undo_merge(request: Request) -> Response:
     return to_json(merge_out(await merging.undo(context.member(request), path_int(request))))
 
 
-class ModerationDecision(BaseModel):
-    decision: Literal["restore", "hide"]
-    comment_id: int | None = None
-
-
 async def moderate(request: Request) -> Response:
     who = context.member(request)
     data = await parse_json(request, ModerationDecision)
     await review.decide(who, path_int(request), data.comment_id, data.decision)
     return Response(status_code=204)
-
-
-class AttachmentForm(BaseModel):
-    file: str = Field(description="multipart file part")
 
 
 async def read_upload(request: Request) -> tuple[str, bytes]:
@@ -309,14 +302,6 @@ async def delete_attachment(request: Request) -> Response:
     return Response(status_code=204)
 
 
-class ExportQuery(BaseModel):
-    q: str = Field(default="", max_length=200)
-    field: IdeaField | None = None
-    status: IdeaStatus | None = None
-    unit_id: int | None = None
-    year: int | None = Field(default=None, ge=2000, le=2100)
-
-
 async def export_csv(request: Request) -> Response:
     who = context.member(request)
     if not who.is_organizer:
@@ -338,32 +323,6 @@ async def export_csv(request: Request) -> Response:
 async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
     async for chunk in chunks:
         yield chunk.encode("utf-8")
-
-
-class StatsQuery(BaseModel):
-    unit_id: int | None = None
-
-
-class Count(BaseModel):
-    key: str
-    label: str
-    count: int
-
-
-class UnitCount(BaseModel):
-    unit: dict[str, object]
-    ideas: int
-    members: int
-
-
-class StatsOut(BaseModel):
-    unit: dict[str, object]
-    ideas: int
-    members: int
-    by_field: dict[str, int]
-    by_status: dict[str, int]
-    by_unit: list[UnitCount]
-    by_month: dict[str, int]
 
 
 async def get_stats(request: Request) -> Response:
