@@ -38,6 +38,16 @@ def redis() -> Redis:
     return pool
 
 
+def started() -> bool:
+    """False in commands that run without the queue (seed-demo): writes to the board are
+    skipped there, and the board is built from the database on its first read."""
+    try:
+        queue.get_pool()
+    except RuntimeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Row:
     rank: int
@@ -60,7 +70,7 @@ class Entry:
 
 async def put(round_: Round, entries: list[Entry]) -> None:
     """Place (or move) each member's counting attempt on the board. Idempotent."""
-    if not entries:
+    if not entries or not started():
         return
     board, keys, data, _ = _keys(round_.id)
     r = redis()
@@ -103,6 +113,8 @@ async def rebuild(round_: Round) -> int:
     """Rebuild the board of `round_` from the database; returns its size."""
     from contests import scoring
 
+    if not started():
+        return 0
     entries = await scoring.counting_entries(round_)
     board, keys, data, built = _keys(round_.id)
     await redis().delete(board, keys, data, built)
@@ -114,7 +126,7 @@ async def rebuild(round_: Round) -> int:
 
 async def ensure(round_: Round) -> None:
     """A lost board comes back by itself: rebuilt when its marker is missing."""
-    if not await is_built(round_.id):
+    if started() and not await is_built(round_.id):
         await rebuild(round_)
 
 

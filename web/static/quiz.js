@@ -6,6 +6,9 @@
   if (document.getElementById("dashboard")) {
     setTimeout(function () { location.reload(); }, 30000);
   }
+  if (document.querySelector("[data-pending]")) {
+    setTimeout(function () { location.reload(); }, 2000);  // being scored: look again soon
+  }
   var form = document.getElementById("quiz-form");
   var clock = document.getElementById("remaining");
   if (!form || !clock || !window.ideabank) { return; }
