@@ -13,6 +13,7 @@ from contests.models import Attempt
 from core import clock, queue
 
 SCORE_TASK = "quiz_score_round"
+_kicked: dict[int, int] = {}
 
 
 async def quiz_score_round(ctx: dict[str, Any], round_id: int) -> int:
@@ -25,6 +26,9 @@ async def kick_scoring(round_id: int) -> None:
     half-second, so a burst of submits queues one job, and a submit arriving while a job
     runs queues the next). Never raises: the cron catches up."""
     window = int(time.time() * 2)
+    if _kicked.get(round_id) == window:
+        return  # this process already asked in this half-second
+    _kicked[round_id] = window
     try:
         await queue.enqueue(SCORE_TASK, round_id, job_id=f"quiz-score:{round_id}:{window}")
     except Exception:  # the submit already committed; the cron scores it

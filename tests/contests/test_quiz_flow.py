@@ -216,3 +216,27 @@ async def test_lost_leaderboard_comes_back(
         await pool.delete(key)
     r = await client.get(f"/api/v1/rounds/{round_['id']}/leaderboard", headers=w.org_auth)
     assert r.json()["total"] == 2
+
+
+async def test_submit_racing_the_deadline_is_in_or_out_never_half(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id, time_limit_s=60)
+    ids = []
+    for auth in (w.alice_auth, w.bob_auth):
+        r = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=auth)
+        ids.append((r.json()["id"], auth))
+    clock.travel(timedelta(seconds=65))  # exactly at deadline + grace
+    replies = await asyncio.gather(
+        *[client.post(f"/api/v1/attempts/{i}/submit", headers=a) for i, a in ids],
+        tasks.quiz_minutely({}),
+    )
+    for (attempt_id, _), reply in zip(ids, replies[:2], strict=True):
+        attempt = await Attempt.get(id=attempt_id)
+        if reply.status_code == 202:
+            assert attempt.status in ("submitted", "scored") and attempt.submitted_at is not None
+        else:
+            assert reply.status_code == 409
+            assert attempt.status == "expired" and attempt.submitted_at is None

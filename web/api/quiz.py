@@ -15,7 +15,16 @@ from starlette.routing import BaseRoute
 
 import contests.documents  # noqa: F401  (registers the "contest" search source)
 from accounts.models import UnitLevel
-from contests import attempts, leaderboard, participation, questions, ranking, rounds, tasks
+from contests import (
+    attempts,
+    leaderboard,
+    participation,
+    questions,
+    ranking,
+    rounds,
+    submissions,
+    tasks,
+)
 from contests.errors import AttemptClosed, BadQuestions
 from contests.models import Attempt, Question, Round
 from contests.schemas import (
@@ -315,13 +324,14 @@ async def save_answers(request: Request) -> Response:
 
 
 async def submit_attempt(request: Request) -> Response:
+    attempt_id = path_int(request)
     try:
-        attempt = await attempts.submit(context.principal(request), path_int(request), clock.now())
+        round_id = await submissions.submit(context.principal(request), attempt_id, clock.now())
     except AttemptClosed:
-        await tasks.kick_scoring_of_attempt(path_int(request))  # score what it saved
+        await tasks.kick_scoring_of_attempt(attempt_id)  # score what it saved
         raise
-    await tasks.kick_scoring(attempt.round_id)
-    return to_json(SubmitOut(id=attempt.id, status="submitted"), status=202)
+    await tasks.kick_scoring(round_id)
+    return to_json(SubmitOut(id=attempt_id, status="submitted"), status=202)
 
 
 async def get_attempt(request: Request) -> Response:
