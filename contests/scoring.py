@@ -156,3 +156,7 @@ async def score_round(round_id: int, now: datetime, batch_size: int = BATCH_SIZE
 async def rounds_with_waiting() -> list[int]:
     rows = await Attempt.filter(_needs_scoring()).distinct().values("round_id")
     return sorted({int(r["round_id"]) for r in rows})
+
+
+async def has_waiting(round_id: int) -> bool:
+    return await Attempt.filter(_needs_scoring(), round_id=round_id).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from arq import cron, func
@@ -14,11 +15,29 @@ from core import clock, queue
 
 SCORE_TASK = "quiz_score_round"
 _kicked: dict[int, int] = {}
+LOCK_S = 120
 
 
 async def quiz_score_round(ctx: dict[str, Any], round_id: int) -> int:
-    """Score every submitted attempt of the round and update its leaderboard."""
-    return await scoring.score_round(round_id, clock.now())
+    """Score every submitted attempt of the round and update its leaderboard.
+
+    One scorer per round at a time (a Redis lock): concurrent jobs would only fight over
+    the same rows. A job that finds the lock taken leaves the work to the holder, which
+    looks again after letting go, so nothing waits for the cron."""
+    redis = queue.get_pool()
+    lock = f"quiz:scoring:{round_id}"
+    total = 0
+    while True:
+        token = uuid.uuid4().hex
+        if not await redis.set(lock, token, nx=True, ex=LOCK_S):
+            return total
+        try:
+            total += await scoring.score_round(round_id, clock.now())
+        finally:
+            if await redis.get(lock) in (token, token.encode()):
+                await redis.delete(lock)
+        if not await scoring.has_waiting(round_id):
+            return total
 
 
 async def kick_scoring(round_id: int) -> None:
@@ -55,7 +74,9 @@ async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
     return {"scored": scored, "frozen": frozen, "statuses": changed}
 
 
-TASKS: list[Any] = [func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0)]
+TASKS: list[Any] = [
+    func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0, timeout=LOCK_S - 10)
+]
 CRON_JOBS: list[Any] = [
     cron(quiz_minutely, name="cron:quiz_minutely", second={0, 30}, unique=True, keep_result=0)
 ]
