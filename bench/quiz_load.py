@@ -1,4 +1,4 @@
-# ruff: noqa: ASYNC220, ASYNC221, ASYNC251, S608 - a benchmark driver: blocking set-up is fine
+# ruff: noqa: ASYNC220, ASYNC221, ASYNC251, E501 - a benchmark driver: blocking set-up is fine
 """Quiz load on PostgreSQL + Redis: submits per second, submitted → on the leaderboard, and
 leaderboard reads over 1,000,000 ranked members while submits are being scored.
 
@@ -35,7 +35,7 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ideas_submit import BIN, ROOT, free_port, wait_up  # noqa: E402
+from bench.ideas_submit import BIN, ROOT, free_port, wait_up
 
 DB = "ib_bench_quiz"
 BARE_APP = """
