@@ -128,3 +128,18 @@ async def test_author_withdraws_entry_while_open(client: httpx2.AsyncClient) -> 
     ok = await client.delete(f"/api/v1/judging/entries/{entry_id}", headers=w.h(w.authors[0]))
     assert ok.status_code == 204
     assert await Entry.all().count() == 0
+
+
+async def test_openapi_lists_the_judging_routes(client: httpx2.AsyncClient) -> None:
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    paths = doc["paths"]
+    for path, method in [
+        ("/api/v1/contests/{id}/entries", "post"),
+        ("/api/v1/contests/{id}/criteria", "post"),
+        ("/api/v1/contests/{id}/judges", "post"),
+        ("/api/v1/contests/{id}/assignments", "post"),
+        ("/api/v1/judging/assignments", "get"),
+        ("/api/v1/judging/assignments/{id}", "put"),
+        ("/api/v1/contests/{id}/ranking", "get"),
+    ]:
+        assert method in paths[path], path
