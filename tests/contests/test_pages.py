@@ -136,3 +136,21 @@ async def test_member_cannot_see_manage_or_dashboard(client: httpx2.AsyncClient)
     await login(client, w.alice.email)
     assert (await client.get("/contests/manage")).status_code == 403
     assert (await client.get(f"/rounds/{round_['id']}/dashboard")).status_code == 403
+
+
+async def test_idea_contest_page_links_to_judging_pages(client: httpx2.AsyncClient) -> None:
+    from tests.contests.world import contest_body
+
+    w = await world()
+    r = await client.post(
+        "/api/v1/contests", json=contest_body(w, kind="ideas"), headers=w.org_auth
+    )
+    contest_id = r.json()["id"]
+    await client.post(f"/api/v1/contests/{contest_id}/publish", headers=w.org_auth)
+    page = await client.get(f"/contests/{contest_id}")
+    assert f"/contests/{contest_id}/entries" in page.text
+    assert f"/contests/{contest_id}/ranking" in page.text
+    assert "/judging/manage" not in page.text  # organisers only
+    await login(client, w.organiser.email)
+    page = await client.get(f"/contests/{contest_id}")
+    assert f"/contests/{contest_id}/judging/manage" in page.text
