@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
+from typing import Any
 
 import httpx2
 import pytest
@@ -18,7 +19,9 @@ from tests.support import run_worker
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
 
-async def _answer_all_right(client: httpx2.AsyncClient, started: dict, auth: dict) -> None:
+async def _answer_all_right(
+    client: httpx2.AsyncClient, started: dict[str, Any], auth: dict[str, str]
+) -> None:
     keys = {
         q.id: q.correct
         for q in await Question.filter(id__in=[q["id"] for q in started["questions"]])
@@ -229,11 +232,12 @@ async def test_submit_racing_the_deadline_is_in_or_out_never_half(
         r = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=auth)
         ids.append((r.json()["id"], auth))
     clock.travel(timedelta(seconds=65))  # exactly at deadline + grace
-    replies = await asyncio.gather(
+    *replies, _ = await asyncio.gather(
         *[client.post(f"/api/v1/attempts/{i}/submit", headers=a) for i, a in ids],
         tasks.quiz_minutely({}),
     )
-    for (attempt_id, _), reply in zip(ids, replies[:2], strict=True):
+    for (attempt_id, _), reply in zip(ids, replies, strict=True):
+        assert isinstance(reply, httpx2.Response)
         attempt = await Attempt.get(id=attempt_id)
         if reply.status_code == 202:
             assert attempt.status in ("submitted", "scored") and attempt.submitted_at is not None

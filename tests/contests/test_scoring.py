@@ -9,7 +9,8 @@ import httpx2
 import pytest
 
 from contests import leaderboard, rounds, scoring
-from contests.models import Attempt, AttemptStatus, Member, Question, Round
+from accounts.models import Member
+from contests.models import Attempt, AttemptStatus, Question, Round
 from core import clock
 from tests.contests.world import quiz_contest, quiz_round, world
 from tests.factories import member
