@@ -106,7 +106,7 @@ async def list_ideas(request: Request) -> Response:
 
 async def create_idea(request: Request) -> Response:
     who = context.member(request)
-    await context.limiter(request).hit("30/minute", "idea-submit", str(who.member_id))
+    await context.limiter(request).hit("30/minute", f"idea-submit:{who.member_id}")
     data = await parse_json(request, IdeaIn)
     key = idempotency_key(request, who.member_id)
     if key is not None:
@@ -181,7 +181,7 @@ async def list_comments(request: Request) -> Response:
 
 async def post_comment(request: Request) -> Response:
     who = context.member(request)
-    await context.limiter(request).hit("20/minute", "idea-comment", str(who.member_id))
+    await context.limiter(request).hit("20/minute", f"idea-comment:{who.member_id}")
     data = await parse_json(request, CommentIn)
     comment = await discussion.post_comment(who, path_int(request), data.body)
     return to_json(comment_out(comment, who.display_name), status=201)
