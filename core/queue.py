@@ -20,6 +20,10 @@ def set_pool(pool: ArqRedis | None) -> None:
     _pool = pool
 
 
+def is_started() -> bool:
+    return _pool is not None
+
+
 def get_pool() -> ArqRedis:
     if _pool is None:
         raise RuntimeError("the queue is not started")

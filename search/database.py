@@ -25,7 +25,7 @@ from search.text import highlight, query_words, searchable_text, snippet
 
 ID_BATCH = 1000
 # Bounds that keep a query on millions of documents fast (measured in
-# docs/performance-search.md): relevance ranks the RANK_POOL newest matches; `total` and
+# docs/performance.md (search section)): relevance ranks the RANK_POOL newest matches; `total` and
 # facet counts stop at COUNT_CAP (Meilisearch's `estimatedTotalHits` is bounded too).
 RANK_POOL = 5_000
 COUNT_CAP = 10_000

@@ -47,6 +47,8 @@ class DrainReport:
 
 async def kick() -> None:
     """Ask the worker to drain the outbox soon (cheap, debounced; never raises)."""
+    if not queue.is_started():  # a command-line run (seed-demo): the drain cron catches up
+        return
     window = int(time.time())
     try:
         await queue.enqueue(DRAIN_TASK, job_id=f"search-drain:{window}", defer_s=KICK_DEFER_S)

@@ -43,10 +43,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.settings import WorkerSettings
 
     if settings.redis_embedded:
-        print("ideabank worker needs REDIS_URL (the embedded mode runs the worker in the web "
-              "process)", file=sys.stderr)
+        print(
+            "ideabank worker needs REDIS_URL (the embedded mode runs the worker in the web "
+            "process)",
+            file=sys.stderr,
+        )
         return 2
-    WorkerSettings.redis_settings = broker_for(settings).arq  # type: ignore[assignment]
+    WorkerSettings.redis_settings = broker_for(settings).arq
     run_worker(WorkerSettings)  # type: ignore[arg-type]
     return 0
 
@@ -157,7 +160,6 @@ def parser() -> argparse.ArgumentParser:
     reindex = sub.add_parser("reindex", help="rebuild the search indexes from the database")
     reindex.add_argument("--index", choices=["ideas", "contests"], help="only this index")
     return p
-
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,8 @@ from datetime import timedelta
 import httpx2
 import pytest
 
-from contests import leaderboard, rounds, scoring
 from accounts.models import Member
+from contests import leaderboard, rounds, scoring
 from contests.models import Attempt, AttemptStatus, Question, Round
 from core import clock
 from tests.contests.world import quiz_contest, quiz_round, world

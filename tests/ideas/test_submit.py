@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx2
 
 from core.outbox import OutboxEvent
@@ -34,7 +36,7 @@ async def test_script_in_body_is_inert(client: httpx2.AsyncClient) -> None:
 
 async def test_bad_input_names_the_field_and_stores_nothing(client: httpx2.AsyncClient) -> None:
     w = await world()
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"title": ""}, "title"),
         ({"title": "x" * 201}, "title"),
         ({"field": "astrology"}, "field"),

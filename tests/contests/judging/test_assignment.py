@@ -9,11 +9,11 @@ import httpx2
 from accounts.models import Role, RoleName
 from contests.judging.assignment import EntryFacts, JudgeFacts, plan, ward_key
 from contests.judging.models import Assignment
-from tests.contests.judging.world import CRITERIA, build, entered
+from tests.contests.judging.world import CRITERIA, World, build, entered
 from tests.factories import member
 
 
-async def _setup(client: httpx2.AsyncClient, judge_count: int = 3) -> tuple[object, list[int]]:
+async def _setup(client: httpx2.AsyncClient, judge_count: int = 3) -> tuple[World, list[int]]:
     w = await build(judge_count=judge_count)
     ids = await entered(w)
     base = f"/api/v1/contests/{w.contest.id}"
@@ -28,9 +28,9 @@ async def _setup(client: httpx2.AsyncClient, judge_count: int = 3) -> tuple[obje
 async def test_assignment_is_balanced_and_complete(client: httpx2.AsyncClient) -> None:
     w, ids = await _setup(client, judge_count=3)
     r = await client.post(
-        f"/api/v1/contests/{w.contest.id}/assignments",  # type: ignore[attr-defined]
+        f"/api/v1/contests/{w.contest.id}/assignments",
         json={"reviews_per_entry": 2},
-        headers=w.h(w.organiser),  # type: ignore[attr-defined]
+        headers=w.h(w.organiser),
     )
     assert r.status_code == 201, r.text
     pairs = r.json()["assignments"]
@@ -43,16 +43,16 @@ async def test_assignment_is_balanced_and_complete(client: httpx2.AsyncClient) -
 
 async def test_inviting_a_judge_grants_the_role(client: httpx2.AsyncClient) -> None:
     w, _ = await _setup(client)
-    for j in w.judges:  # type: ignore[attr-defined]
+    for j in w.judges:
         assert await Role.exists(member_id=j.id, role=RoleName.JUDGE)
 
 
 async def test_more_reviews_than_judges_is_refused(client: httpx2.AsyncClient) -> None:
     w, _ = await _setup(client, judge_count=2)
     r = await client.post(
-        f"/api/v1/contests/{w.contest.id}/assignments",  # type: ignore[attr-defined]
+        f"/api/v1/contests/{w.contest.id}/assignments",
         json={"reviews_per_entry": 3},
-        headers=w.h(w.organiser) | {"Accept-Language": "en"},  # type: ignore[attr-defined]
+        headers=w.h(w.organiser) | {"Accept-Language": "en"},
     )
     assert r.status_code == 422
     body = r.json()["error"]
@@ -95,12 +95,12 @@ async def test_conflicts_of_interest_are_never_assigned(client: httpx2.AsyncClie
 
 async def test_short_entries_are_named_and_nothing_is_stored(client: httpx2.AsyncClient) -> None:
     w, ids = await _setup(client, judge_count=2)
-    base = f"/api/v1/contests/{w.contest.id}"  # type: ignore[attr-defined]
-    org = w.h(w.organiser)  # type: ignore[attr-defined]
+    base = f"/api/v1/contests/{w.contest.id}"
+    org = w.h(w.organiser)
     r = await client.post(
         f"{base}/conflicts",
         json={"judge_id": w.judges[0].id, "entry_id": ids[1]},
-        headers=org,  # type: ignore[attr-defined]
+        headers=org,
     )
     assert r.status_code == 201
     r = await client.post(f"{base}/assignments", json={"reviews_per_entry": 2}, headers=org)
@@ -113,9 +113,9 @@ async def test_short_entries_are_named_and_nothing_is_stored(client: httpx2.Asyn
 
 async def test_single_add_and_remove(client: httpx2.AsyncClient) -> None:
     w, ids = await _setup(client, judge_count=3)
-    base = f"/api/v1/contests/{w.contest.id}"  # type: ignore[attr-defined]
-    org = w.h(w.organiser)  # type: ignore[attr-defined]
-    judge = w.judges[0]  # type: ignore[attr-defined]
+    base = f"/api/v1/contests/{w.contest.id}"
+    org = w.h(w.organiser)
+    judge = w.judges[0]
     r = await client.post(
         f"{base}/assignments/single", json={"entry_id": ids[0], "judge_id": judge.id}, headers=org
     )
@@ -126,7 +126,7 @@ async def test_single_add_and_remove(client: httpx2.AsyncClient) -> None:
     assert again.status_code == 409
     stranger = await client.delete(
         f"/api/v1/judging/assignments/{r.json()['id']}",
-        headers=w.h(judge),  # type: ignore[attr-defined]
+        headers=w.h(judge),
     )
     assert stranger.status_code == 403
     gone = await client.delete(f"/api/v1/judging/assignments/{r.json()['id']}", headers=org)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from accounts.models import Member, RoleName, Unit
 from contests.models import Contest, ContestKind, ContestStatus
@@ -39,7 +40,7 @@ class World:
 
 async def make_contest(tree: Tree, organiser: Member, **over: object) -> Contest:
     now = clock.now()
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "title": "Ý tưởng xanh 2026",
         "description": "Cuộc thi ý tưởng",
         "kind": ContestKind.IDEAS,
@@ -135,9 +136,9 @@ async def ready(w: World, reviews: int = 2) -> list[int]:
         org,
         w.contest.id,
         [
-            CriterionSpec(str(c["name"]), float(c["weight"]), float(c["max_score"]))
+            CriterionSpec(str(c["name"]), float(str(c["weight"])), float(str(c["max_score"])))
             for c in CRITERIA
-        ],  # type: ignore[arg-type]
+        ],
     )
     for j in w.judges:
         await judges.add_judge(org, w.contest.id, j.id)
