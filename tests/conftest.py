@@ -158,3 +158,9 @@ def pytest_report_header(config: Any) -> list[str]:
 
 
 __all__ = ["Tortoise", "wipe_database"]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    """Browser journeys run last: Playwright's sync API keeps its own event loop running
+    while the shared browser is open, which the async tests must never meet."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
