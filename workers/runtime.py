@@ -46,6 +46,10 @@ async def start(settings: Settings, *, run_worker: bool) -> Services:
             redis_pool=pool, handle_signals=False, **worker_options(settings, in_process=True)
         )
         services.worker_task = asyncio.create_task(services.worker.async_run())
+        # Changes written while no worker ran (e.g. `ideabank seed-demo`) reach the index now.
+        from search import sync
+
+        await sync.kick()
     return services
 
 
