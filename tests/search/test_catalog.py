@@ -11,6 +11,7 @@ from web.i18n import translations
 def test_every_string_of_the_page_is_translated() -> None:
     template = Path("web/templates/search/index.html").read_text(encoding="utf-8")
     page = Path("web/pages/search.py").read_text(encoding="utf-8")
+    page += Path("web/labels.py").read_text(encoding="utf-8")
     msgids = set(re.findall(r'_\("([^"]+)"', template))
     msgids |= set(re.findall(r"_\('([^']+)'", template))
     msgids |= set(re.findall(r'ngettext\("([^"]+)"', template))

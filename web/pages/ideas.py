@@ -23,21 +23,10 @@ from ideas.schemas import IdeaIn, IdeaPatch
 from web import context, i18n
 from web.api.ideas import IdeaQuery, list_query, read_upload, storage
 from web.errors import field_errors
+from web.labels import FIELD_LABELS
 from web.parsing import form_model, parse_query, path_int, read_form
 from web.templating import render
 
-FIELD_LABELS = {
-    "digital_transformation": "Digital transformation",
-    "education": "Education",
-    "environment": "Environment",
-    "health": "Health",
-    "agriculture": "Agriculture",
-    "culture": "Culture",
-    "economy": "Economy",
-    "public_administration": "Public administration",
-    "science_technology": "Science and technology",
-    "other": "Other",
-}
 STATUS_LABELS = {
     "draft": "Draft",
     "submitted": "Submitted",

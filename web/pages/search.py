@@ -14,21 +14,10 @@ from accounts.models import Unit
 from search import service
 from web import context
 from web.api.search import SEARCH_LIMIT, SearchParams, hit_out, read_params
+from web.labels import FIELD_LABELS
 from web.templating import render
 
 # Labels of the codes that documents carry (msgids; translated in search.po).
-FIELD_LABELS = {
-    "digital_transformation": "Digital transformation",
-    "education": "Education",
-    "environment": "Environment",
-    "health": "Health",
-    "agriculture": "Agriculture",
-    "culture": "Culture",
-    "economy": "Economy",
-    "public_administration": "Public administration",
-    "science_technology": "Science and technology",
-    "other": "Other",
-}
 STATUS_LABELS = {
     "submitted": "Submitted",
     "under_review": "Under review",
