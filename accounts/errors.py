@@ -47,3 +47,10 @@ class LoginRequired(AccountsError, Unauthorized):
 class BadUnitPlacement(AccountsError, Invalid):
     code = "bad_unit_placement"
     message = "Grassroots chapters can only be added under a commune or ward."
+
+
+class InvalidLookup(AccountsError, Invalid):
+    code = "validation_error"
+    message = "Some fields are not valid."
+    too_short = "Type at least 3 characters."
+    too_long = "Type at most 100 characters."

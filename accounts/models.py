@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+from core.folding import fold
 
 
 class UnitLevel(StrEnum):
@@ -54,10 +57,25 @@ class Member(Model):
     birth_year = fields.IntField()
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # " " + the folded display name (core.folding), kept by save(): the member lookup
+    # matches word starts without tone marks (accounts/lookup.py).
+    search_name = fields.CharField(max_length=100, default="", db_default="")
 
     class Meta:
         table = "member"
         app = "accounts"
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = search_name(self.display_name)
+        fields_ = kwargs.get("update_fields")
+        if fields_ is not None and "display_name" in fields_:
+            kwargs["update_fields"] = [*fields_, "search_name"]
+        await super().save(*args, **kwargs)
+
+
+def search_name(display_name: str) -> str:
+    """What the member lookup matches: " nguyen van an" for "Nguyễn Văn An"."""
+    return " " + " ".join(fold(display_name).split())[:99]
 
 
 class Role(Model):

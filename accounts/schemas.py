@@ -87,3 +87,24 @@ class RoleGrantOut(BaseModel):
     member_id: int
     role: RoleName
     unit_id: int
+
+
+class MemberLookupQuery(BaseModel):
+    q: str = Field(
+        description="at least 3 characters: part of a name (tone marks optional) or an e-mail"
+    )
+
+
+class UnitRef(BaseModel):
+    id: int
+    name: str
+
+
+class FoundMember(BaseModel):
+    id: int
+    display_name: str
+    unit: UnitRef
+
+
+class FoundMembers(BaseModel):
+    items: list[FoundMember]

@@ -79,8 +79,7 @@ def main() -> None:
         f"{args.trials} trials per row, noise sd 5, judge scale 0.7-1.3"
     )
     print(
-        "| leniency sd | tau raw (mean ± sd) | tau normalised (mean ± sd) "
-        "| normalised better in |"
+        "| leniency sd | tau raw (mean ± sd) | tau normalised (mean ± sd) | normalised better in |"
     )
     print("|---|---|---|---|")
     for spread in (0.0, 5.0, 10.0, 15.0, 20.0, 30.0):

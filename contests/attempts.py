@@ -15,15 +15,17 @@ Rules written here once:
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests import rounds
+from contests import board_reads, rounds
 from contests.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -36,6 +38,7 @@ from contests.errors import (
 )
 from contests.models import Attempt, AttemptStatus, Question, Round
 from contests.service import is_eligible
+from core.db import is_postgres
 
 MAX_ANSWERS = 500
 
@@ -117,7 +120,7 @@ async def own_attempt(principal: Principal | None, attempt_id: int) -> tuple[Att
         raise AttemptNotFound()
     if attempt.member_id != who.member_id:
         raise NotYourAttempt()
-    return attempt, await rounds.get_round(attempt.round_id)
+    return attempt, await board_reads.recent_round(attempt.round_id)
 
 
 def check_answers(
@@ -145,6 +148,13 @@ def check_answers(
     return clean
 
 
+_MERGE_ANSWERS = """
+UPDATE quiz_attempt SET answers = answers || $2::jsonb, prediction = COALESCE($3::int, prediction)
+WHERE id = $1 AND status = 'in_progress' AND deadline >= $4
+RETURNING answers
+"""
+
+
 async def save_answers(
     principal: Principal | None,
     attempt_id: int,
@@ -157,14 +167,24 @@ async def save_answers(
     clean = check_answers(attempt, round_, answers, prediction)
     if not accepts_answers(attempt, round_, now):
         raise AttemptClosed()
+    not_before = now - timedelta(seconds=round_.grace_s)
+    if is_postgres():  # merged by the database: concurrent autosaves lose nothing
+        rows = await connections.get("default").execute_query_dict(
+            _MERGE_ANSWERS, [attempt.id, json.dumps(clean), prediction, not_before]
+        )
+        if not rows:
+            raise AttemptClosed()
+        saved = rows[0]["answers"]
+        attempt.answers = json.loads(saved) if isinstance(saved, str) else saved
+        if prediction is not None:
+            attempt.prediction = prediction
+        return attempt
     merged = {**attempt.answers, **clean}
     fields: dict[str, object] = {"answers": merged}
     if prediction is not None:
         fields["prediction"] = prediction
     updated = await Attempt.filter(
-        id=attempt.id,
-        status=AttemptStatus.IN_PROGRESS,
-        deadline__gte=now - timedelta(seconds=round_.grace_s),
+        id=attempt.id, status=AttemptStatus.IN_PROGRESS, deadline__gte=not_before
     ).update(**fields)
     if not updated:
         raise AttemptClosed()

@@ -86,3 +86,23 @@ class NotEnoughQuestions(ContestError, Conflict):
 class BadQuestions(ContestError, Invalid):
     code = "bad_questions"
     message = "Some questions are not valid; nothing was imported."
+
+
+class QuestionNotFound(ContestError, NotFound):
+    code = "question_not_found"
+    message = "This question does not exist."
+
+
+class QuestionInUse(ContestError, Conflict):
+    code = "question_in_use"
+    message = "Attempts already drew this question: retire it instead of deleting it."
+
+
+class RoundLocked(ContestError, Conflict):
+    code = "round_locked"
+    message = "This round has opened: only its closing time may change."
+
+
+class RoundClosed(ContestError, Conflict):
+    code = "round_closed"
+    message = "This round has closed: it can no longer be edited."

@@ -68,10 +68,24 @@ class Entry:
     unit_path: str = ""
 
 
+_generation: dict[int, int] = {}
+
+
+def generation(round_id: int) -> int:
+    """How many times this process changed the round's board (lets `board_reads` drop what
+    it remembers at once when the scorer runs in this same process)."""
+    return _generation.get(round_id, 0)
+
+
+def _changed(round_id: int) -> None:
+    _generation[round_id] = _generation.get(round_id, 0) + 1
+
+
 async def put(round_: Round, entries: list[Entry]) -> None:
     """Place (or move) each member's counting attempt on the board. Idempotent."""
     if not entries or not started():
         return
+    _changed(round_.id)
     board, keys, data, _ = _keys(round_.id)
     r = redis()
     old: list[Any] = await cast(
@@ -117,6 +131,7 @@ async def rebuild(round_: Round) -> int:
         return 0
     entries = await scoring.counting_entries(round_)
     board, keys, data, built = _keys(round_.id)
+    _changed(round_.id)
     await redis().delete(board, keys, data, built)
     for start in range(0, len(entries), 5000):
         await put(round_, entries[start : start + 5000])
@@ -149,9 +164,12 @@ def _member_of(key: str | bytes) -> int:
     return int(text[-12:])
 
 
-async def page(round_: Round, offset: int, limit: int) -> tuple[list[Row], int]:
+async def page(
+    round_: Round, offset: int, limit: int, *, check_built: bool = True
+) -> tuple[list[Row], int]:
     """Rows `offset`..`offset+limit` and the number of ranked members."""
-    await ensure(round_)
+    if check_built:
+        await ensure(round_)
     board, _, data, _ = _keys(round_.id)
     r = redis()
     pipe = r.pipeline(transaction=False)
@@ -170,24 +188,30 @@ async def page(round_: Round, offset: int, limit: int) -> tuple[list[Row], int]:
     return rows, int(total)
 
 
-async def rank_of(round_: Round, member_id: int) -> Row | None:
-    """The member's row, with their rank, or None when they are not ranked."""
-    await ensure(round_)
+# One round trip for "my rank": the member's sort key, its position, and their row.
+_RANK_OF = """
+local key = redis.call('HGET', KEYS[2], ARGV[1])
+if not key then return nil end
+local position = redis.call('ZRANK', KEYS[1], key)
+if not position then return nil end
+return {position, redis.call('HGET', KEYS[3], ARGV[1])}
+"""
+
+
+async def rank_of(round_: Round, member_id: int, *, check_built: bool = True) -> Row | None:
+    """The member's row, with their rank, or None when they are not ranked (one Redis
+    round trip; `check_built=False` when the caller already ensured the board)."""
+    if check_built:
+        await ensure(round_)
     board, keys, data, _ = _keys(round_.id)
-    r = redis()
-    key = await cast(Awaitable[Any], r.hget(keys, str(member_id)))
-    if key is None:
+    found: Any = await redis().eval(_RANK_OF, 3, board, keys, data, str(member_id))  # type: ignore[misc]
+    if not found or found[1] is None:
         return None
-    pipe = r.pipeline(transaction=False)
-    pipe.zrank(board, key)
-    pipe.hget(data, str(member_id))
-    position, raw = await pipe.execute()
-    if position is None or raw is None:
-        return None
-    return _row(int(position) + 1, member_id, raw)
+    return _row(int(found[0]) + 1, member_id, found[1])
 
 
 async def forget(round_id: int) -> None:
+    _changed(round_id)
     await redis().delete(*_keys(round_id))
 
 

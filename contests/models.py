@@ -77,6 +77,8 @@ class Question(Model):
     difficulty = fields.IntField(default=1)
     explanation = fields.TextField(default="")
     created_at = fields.DatetimeField()
+    # Retired questions stay in the attempts that drew them but are never drawn again.
+    retired_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "quiz_question"
@@ -111,10 +113,38 @@ class Round(Model):
     frozen_at = fields.DatetimeField(null=True)
     results_published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
+    # Set when an answer key this round drew from changed: the worker re-scores the round's
+    # attempts and clears it (see contests.rescoring).
+    rescore_requested_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "quiz_round"
         app = "contests"
+
+
+class RoundUnit(Model):
+    # The unit leaderboard of a frozen round, one row per unit with participants or members
+    # (see contests.unit_board): stored when the round freezes, read instead of counting.
+    id = fields.BigIntField(primary_key=True)
+    round: fields.ForeignKeyRelation[Round] = fields.ForeignKeyField(
+        "contests.Round", related_name="unit_results", on_delete=fields.CASCADE
+    )
+    round_id: int
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "accounts.Unit", related_name="quiz_round_results", on_delete=fields.CASCADE
+    )
+    unit_id: int
+    unit_path = fields.CharField(max_length=200)
+    level = fields.CharField(max_length=16)
+    participants = fields.IntField()
+    members = fields.IntField()
+    score_sum = fields.BigIntField()
+
+    class Meta:
+        table = "quiz_round_unit"
+        app = "contests"
+        unique_together = (("round", "unit"),)
+        indexes = (("round_id", "level", "participants"),)
 
 
 class AttemptStatus(StrEnum):

@@ -1,30 +1,18 @@
-"""Who took part, by unit: per-level tables, the organisers' live activity, CSV export.
+"""Who took part: the organisers' live activity by province and minute, the CSV export.
 
-Participation of a unit counts the members of that unit and every unit below it whose
-attempt counts on the round's board; the rate is participants over the unit's members;
-the average is over participants' counting scores.
+The unit leaderboard (participants, rate, average by unit) is `contests.unit_board`.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.functions import Count
-
 from accounts.models import Member, Unit, UnitLevel
-from contests import scoring
 from contests.models import Attempt, Round
-
-LEVEL_DEPTH = {
-    UnitLevel.NATIONAL: 1,
-    UnitLevel.PROVINCE: 2,
-    UnitLevel.WARD: 3,
-    UnitLevel.CHAPTER: 4,
-}
 
 
 def ancestor_path(path: str, depth: int) -> str | None:
@@ -33,55 +21,6 @@ def ancestor_path(path: str, depth: int) -> str | None:
     if len(parts) < depth:
         return None
     return "/".join(parts[:depth]) + "/"
-
-
-@dataclass(frozen=True)
-class UnitStats:
-    unit: Unit
-    participants: int
-    members: int
-    average_score: float
-
-    @property
-    def rate(self) -> float:
-        return round(self.participants / self.members, 4) if self.members else 0.0
-
-
-async def by_level(round_: Round, level: UnitLevel) -> list[UnitStats]:
-    """One row per unit of `level` with participants, ordered by participants."""
-    depth = LEVEL_DEPTH[level]
-    units = {u.path: u for u in await Unit.filter(level=level)}
-    unit_paths = {u.id: u.path for u in await Unit.all().only("id", "path")}
-    members: Counter[str] = Counter()
-    rows = (
-        await Member.filter(is_active=True)
-        .annotate(n=Count("id"))
-        .group_by("unit_id")
-        .values("unit_id", "n")
-    )
-    for row in rows:
-        top = ancestor_path(unit_paths.get(int(row["unit_id"]), ""), depth)
-        if top:
-            members[top] += int(row["n"])
-    scores: dict[str, list[int]] = defaultdict(list)
-    for entry in await scoring.counting_entries(round_):
-        top = ancestor_path(entry.unit_path, depth)
-        if top:
-            scores[top].append(entry.scored.correct_count)
-    out = [
-        UnitStats(
-            unit=unit,
-            participants=len(scores.get(path, [])),
-            members=members.get(path, 0),
-            average_score=round(sum(scores[path]) / len(scores[path]), 2)
-            if scores.get(path)
-            else 0.0,
-        )
-        for path, unit in units.items()
-        if scores.get(path) or members.get(path)
-    ]
-    out.sort(key=lambda s: (-s.participants, s.unit.name))
-    return out
 
 
 @dataclass(frozen=True)
@@ -128,8 +67,10 @@ async def activity(round_: Round, now: datetime, minutes: int = 30) -> Activity:
 
 async def results_csv(round_: Round) -> str:
     """The round's ranking as CSV (organisers only: it names members)."""
-    entries = await scoring.counting_entries(round_)
-    from contests import ranking
+    from contests import ranking, unit_board
+
+    entries = await unit_board.counting_scores(round_)
+    names = await _names([e.scored.member_id for e in entries])
 
     entries.sort(
         key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers)
@@ -156,8 +97,8 @@ async def results_csv(round_: Round) -> str:
             [
                 rank,
                 e.scored.member_id,
-                _safe(e.display_name),
-                _safe(e.unit_name),
+                _safe(names.get(e.scored.member_id, ("", ""))[0]),
+                _safe(names.get(e.scored.member_id, ("", ""))[1]),
                 e.scored.correct_count,
                 round_.question_count,
                 e.scored.duration_ms,
@@ -167,6 +108,19 @@ async def results_csv(round_: Round) -> str:
             ]
         )
     return out.getvalue()
+
+
+async def _names(member_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Member id → (display name, unit name), read in chunks (PostgreSQL takes at most
+    32,767 parameters in one query)."""
+    out: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(member_ids), 10_000):
+        rows = await Member.filter(id__in=member_ids[start : start + 10_000]).values(
+            "id", "display_name", "unit__name"
+        )
+        for row in rows:
+            out[int(row["id"])] = (str(row["display_name"]), str(row["unit__name"]))
+    return out
 
 
 def _safe(text: str) -> str:

@@ -3,6 +3,8 @@
 Import rule: every bad row is reported by its number (JSON: position from 1; CSV: line of
 the file, the header being line 1) and, unless `partial` is asked, a file with any bad row
 imports nothing. With `partial`, the good rows are imported and the bad ones reported.
+Row errors carry English message ids and their params; the web edge words them in the
+request's language.
 
 CSV columns (header required, in any order): `text`, `option_a` … `option_f` (at least
 two), `correct` (letters, e.g. `A` or `A,C`), and optionally `tags` (separated by `;`),
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,8 +38,25 @@ KNOWN_COLUMNS = {"text", "correct", "tags", "difficulty", "explanation"} | {
 
 @dataclass(frozen=True)
 class RowError:
+    """A bad row: an English message id with `{name}` params, translated at the edge into
+    the request's language; or pydantic's `validation` error, which the edge words."""
+
     row: int
     message: str
+    params: dict[str, object] = field(default_factory=dict)
+    validation: ValidationError | None = None
+
+    def english(self) -> str:
+        if self.validation is not None:
+            return _validation_message(self.validation)
+        return self.message.format(**self.params) if self.params else self.message
+
+
+class RowProblem(ValueError):
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -71,14 +90,14 @@ def parse_json_rows(items: Any) -> tuple[list[QuestionIn], list[RowError]]:
     if not isinstance(items, list):
         return [], [RowError(0, "Expected a JSON list of questions.")]
     if len(items) > MAX_ROWS:
-        return [], [RowError(0, f"At most {MAX_ROWS} questions per upload.")]
+        return [], [RowError(0, "At most {max} questions per upload.", {"max": MAX_ROWS})]
     good: list[QuestionIn] = []
     errors: list[RowError] = []
     for n, item in enumerate(items, start=1):
         try:
             spec = QuestionIn.model_validate(item)
         except ValidationError as exc:
-            errors.append(RowError(n, _validation_message(exc)))
+            errors.append(RowError(n, "Not valid.", validation=exc))
             continue
         problem = check(spec)
         if problem:
@@ -98,11 +117,13 @@ def _csv_row(row: dict[str, str]) -> QuestionIn:
         if not letter:
             continue
         if len(letter) != 1 or letter not in LETTERS:
-            raise ValueError(f"Unknown correct option {letter.upper()!r}: use letters A–F.")
+            raise RowProblem(
+                "Unknown correct option “{letter}”: use letters A–F.", letter=letter.upper()
+            )
         correct.append(LETTERS.index(letter))
     difficulty = (row.get("difficulty") or "1").strip()
     if not difficulty.isdigit():
-        raise ValueError("difficulty: must be a whole number from 1 to 5.")
+        raise RowProblem("difficulty: must be a whole number from 1 to 5.")
     return QuestionIn(
         text=(row.get("text") or "").strip(),
         options=options,
@@ -123,44 +144,56 @@ def parse_csv_rows(data: bytes) -> tuple[list[QuestionIn], list[RowError]]:
     errors: list[RowError] = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
-    except csv.Error as exc:
-        return [], [RowError(1, f"Broken CSV: {exc}.")]
+    except csv.Error:
+        return [], [RowError(1, "Broken CSV: unbalanced quotes or a cell too large.")]
     missing = {"text", "option_a", "option_b", "correct"} - set(header)
     unknown = [h for h in header if h not in KNOWN_COLUMNS]
     if missing or unknown:
-        parts = []
-        if missing:
-            parts.append("missing columns: " + ", ".join(sorted(missing)))
-        if unknown:
-            parts.append("unknown columns: " + ", ".join(unknown))
-        return [], [RowError(1, "Wrong columns (" + "; ".join(parts) + ").")]
+        return [], [
+            RowError(
+                1,
+                "Wrong columns (missing: {missing}; unknown: {unknown}).",
+                {
+                    "missing": ", ".join(sorted(missing)) or "—",
+                    "unknown": ", ".join(unknown) or "—",
+                },
+            )
+        ]
     while True:
         line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            errors.append(RowError(line, f"Broken CSV (quoting or a cell too large): {exc}."))
+        except csv.Error:
+            errors.append(RowError(line, "Broken CSV: unbalanced quotes or a cell too large."))
             break
         if not any(c.strip() for c in cells):
             continue
         if len(good) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(line, f"At most {MAX_ROWS} questions per upload."))
+            errors.append(RowError(line, "At most {max} questions per upload.", {"max": MAX_ROWS}))
             break
         if len(cells) != len(header):
-            errors.append(RowError(line, f"Expected {len(header)} cells, found {len(cells)}."))
+            errors.append(
+                RowError(
+                    line,
+                    "Expected {expected} cells, found {found}.",
+                    {"expected": len(header), "found": len(cells)},
+                )
+            )
             continue
         if any(len(c) > MAX_CELL for c in cells):
-            errors.append(RowError(line, f"A cell is longer than {MAX_CELL} characters."))
+            errors.append(
+                RowError(line, "A cell is longer than {max} characters.", {"max": MAX_CELL})
+            )
             continue
         try:
             spec = _csv_row(dict(zip(header, cells, strict=True)))
         except ValidationError as exc:
-            errors.append(RowError(line, _validation_message(exc)))
+            errors.append(RowError(line, "Not valid.", validation=exc))
             continue
-        except ValueError as exc:
-            errors.append(RowError(line, str(exc)))
+        except RowProblem as exc:
+            errors.append(RowError(line, exc.message, exc.params))
             continue
         problem = check(spec)
         if problem:
@@ -189,7 +222,7 @@ async def import_questions(
     """Store the checked rows (all in one transaction), following the import rule."""
     contest = await quiz_contest_for(principal, contest_id)
     if errors and not partial:
-        raise BadQuestions(fields={f"rows.{e.row}": e.message for e in errors[:200]})
+        raise BadQuestions(fields={f"rows.{e.row}": e.english() for e in errors[:200]})
     now = clock.now()
     async with in_transaction() as conn:
         for spec in good:

@@ -9,18 +9,21 @@ from members until published; organisers always see them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
-from contests import leaderboard, ranking, scoring
+from contests import leaderboard, ranking, scoring, unit_board
 from contests.errors import (
     BadContest,
     NotEnoughQuestions,
     ResultsHidden,
+    RoundClosed,
+    RoundLocked,
     RoundNotFound,
     RoundStillOpen,
 )
@@ -42,15 +45,73 @@ def round_status(round_: Round, now: datetime) -> RoundStatus:
 def question_pool(
     questions: list[Question], tags: list[str], difficulties: list[int]
 ) -> list[Question]:
-    """The questions a round draws from: any of its tags (no tags: all), and one of its
-    difficulties (none: all)."""
+    """The questions a round draws from: not retired, any of its tags (no tags: all), and
+    one of its difficulties (none: all)."""
     wanted = {t.lower() for t in tags}
     return [
         q
         for q in questions
-        if (not wanted or wanted & set(q.tags))
+        if q.retired_at is None
+        and (not wanted or wanted & set(q.tags))
         and (not difficulties or q.difficulty in difficulties)
     ]
+
+
+SETTINGS = (
+    "title",
+    "opens_at",
+    "closes_at",
+    "question_count",
+    "time_limit_s",
+    "max_attempts",
+    "counting",
+    "tags",
+    "difficulties",
+    "prediction_question",
+    "prediction_min",
+    "prediction_max",
+    "tie_breakers",
+    "explanations_after_close",
+)
+
+
+def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A round's settings, cleaned and checked on their own: closing after opening, no
+    tie-breaker twice, prediction bounds in order, difficulties 1–5 (422 naming the field)."""
+    values = {name: settings[name] for name in SETTINGS}
+    if values["closes_at"] <= values["opens_at"]:
+        raise BadContest(fields={"closes_at": "Must be after the opening time."})
+    breakers = list(values["tie_breakers"] or ranking.DEFAULT_TIE_BREAKERS)
+    if len(set(breakers)) != len(breakers):
+        raise BadContest(fields={"tie_breakers": "A tie-breaker is listed twice."})
+    if values["prediction_max"] < values["prediction_min"]:
+        raise BadContest(fields={"prediction_max": "Must not be below the minimum."})
+    difficulties = sorted(set(values["difficulties"] or []))
+    if any(d < 1 or d > 5 for d in difficulties):
+        raise BadContest(fields={"difficulties": "Difficulties go from 1 to 5."})
+    values.update(
+        title=str(values["title"]).strip(),
+        tags=[t.strip().lower() for t in values["tags"] or [] if t.strip()],
+        difficulties=difficulties,
+        tie_breakers=breakers,
+        prediction_question=(values["prediction_question"] or "").strip() or None,
+    )
+    return values
+
+
+async def check_fits(contest: Contest, values: Mapping[str, Any]) -> None:
+    """A round lies within its contest's dates and its bank has enough matching questions."""
+    if values["opens_at"] < contest.opens_at or values["closes_at"] > contest.closes_at:
+        raise BadContest(fields={"opens_at": "The round must lie within the contest's dates."})
+    pool = question_pool(
+        list(await Question.filter(contest_id=contest.id)),
+        values["tags"],
+        values["difficulties"],
+    )
+    if len(pool) < values["question_count"]:
+        raise NotEnoughQuestions(
+            fields={"question_count": "Not enough questions of the bank match this round."}
+        )
 
 
 async def create_round(
@@ -76,43 +137,92 @@ async def create_round(
 ) -> Round:
     """A round inside the contest's window, drawing from enough questions of the bank."""
     contest = await quiz_contest_for(principal, contest_id)
-    if closes_at <= opens_at:
-        raise BadContest(fields={"closes_at": "Must be after the opening time."})
-    if opens_at < contest.opens_at or closes_at > contest.closes_at:
-        raise BadContest(fields={"opens_at": "The round must lie within the contest's dates."})
-    breakers = list(tie_breakers or ranking.DEFAULT_TIE_BREAKERS)
-    if len(set(breakers)) != len(breakers):
-        raise BadContest(fields={"tie_breakers": "A tie-breaker is listed twice."})
-    if prediction_max < prediction_min:
-        raise BadContest(fields={"prediction_max": "Must not be below the minimum."})
-    tags = [t.strip().lower() for t in tags or [] if t.strip()]
-    difficulties = sorted(set(difficulties or []))
-    if any(d < 1 or d > 5 for d in difficulties):
-        raise BadContest(fields={"difficulties": "Difficulties go from 1 to 5."})
-    pool = question_pool(list(await Question.filter(contest_id=contest.id)), tags, difficulties)
-    if len(pool) < question_count:
-        raise NotEnoughQuestions(
-            fields={"question_count": "Not enough questions of the bank match this round."}
-        )
-    return await Round.create(
-        contest_id=contest.id,
-        title=title.strip(),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        question_count=question_count,
-        time_limit_s=time_limit_s,
-        max_attempts=max_attempts,
-        counting=counting,
-        tags=tags,
-        difficulties=difficulties,
-        prediction_question=(prediction_question or "").strip() or None,
-        prediction_min=prediction_min,
-        prediction_max=prediction_max,
-        tie_breakers=breakers,
-        explanations_after_close=explanations_after_close,
-        grace_s=grace_s,
-        created_at=now,
+    values = normalise(
+        {
+            "title": title,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "question_count": question_count,
+            "time_limit_s": time_limit_s,
+            "max_attempts": max_attempts,
+            "counting": counting,
+            "tags": tags,
+            "difficulties": difficulties,
+            "prediction_question": prediction_question,
+            "prediction_min": prediction_min,
+            "prediction_max": prediction_max,
+            "tie_breakers": tie_breakers,
+            "explanations_after_close": explanations_after_close,
+        }
     )
+    await check_fits(contest, values)
+    return await Round.create(contest_id=contest.id, grace_s=grace_s, created_at=now, **values)
+
+
+async def update_round(
+    principal: Principal | None, round_id: int, changes: Mapping[str, Any], now: datetime
+) -> Round:
+    """Edit a round: `changes` holds only the settings to change (names of `SETTINGS`).
+
+    The rule: until the round opens every setting may change, checked as for a new round.
+    Once it is open only the closing time may move: later (within the contest's dates), or
+    earlier but not before now nor before the deadline of an attempt already started, so
+    nothing an entrant already got changes (409 naming any other field that differs).
+    A closed round is not edited (409). Organisers of the contest's unit or above only."""
+    round_ = await get_round(round_id)
+    contest = await quiz_contest_for(principal, round_.contest_id)
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise BadContest(fields={name: "Unknown field." for name in sorted(unknown)})
+    values = normalise({name: changes.get(name, getattr(round_, name)) for name in SETTINGS})
+    changed = {name for name in SETTINGS if values[name] != getattr(round_, name)}
+    status = round_status(round_, now)
+    if status == "closed":
+        raise RoundClosed()
+    if status == "open":
+        locked = sorted(changed - {"closes_at"})
+        if locked:
+            raise RoundLocked(
+                fields={
+                    name: "Only the closing time may change once the round is open."
+                    for name in locked
+                }
+            )
+        if "closes_at" in changed:
+            await _move_close(round_, contest, values["closes_at"], now)
+        return round_
+    await check_fits(contest, values)
+    if changed:
+        updated = await Round.filter(id=round_.id, opens_at__gt=now).update(
+            **{name: values[name] for name in changed}
+        )
+        if not updated:
+            raise RoundLocked()  # it opened meanwhile
+        for name in changed:
+            setattr(round_, name, values[name])
+    return round_
+
+
+async def _move_close(round_: Round, contest: Contest, closes_at: datetime, now: datetime) -> None:
+    if closes_at > contest.closes_at:
+        raise BadContest(fields={"closes_at": "The round must lie within the contest's dates."})
+    if closes_at < now:
+        raise BadContest(fields={"closes_at": "Must not be in the past."})
+    latest = (
+        await Attempt.filter(round_id=round_.id, status=AttemptStatus.IN_PROGRESS)
+        .order_by("-deadline")
+        .first()
+    )
+    if latest is not None and closes_at < latest.deadline:
+        raise BadContest(
+            fields={"closes_at": "Must not be before the deadline of an attempt already started."}
+        )
+    updated = await Round.filter(id=round_.id, frozen_at__isnull=True, closes_at__gt=now).update(
+        closes_at=closes_at
+    )
+    if not updated:
+        raise RoundClosed()
+    round_.closes_at = closes_at
 
 
 async def get_round(round_id: int) -> Round:
@@ -125,9 +235,14 @@ async def get_round(round_id: int) -> Round:
 async def visible_round(principal: Principal | None, round_id: int) -> Round:
     """The round, when its contest is published or the principal organises it."""
     round_ = await get_round(round_id)
+    require_visible(principal, round_)
+    return round_
+
+
+def require_visible(principal: Principal | None, round_: Round) -> None:
+    """404 unless the round's contest is published or the principal organises it."""
     if not may_see(principal, round_.contest):
         raise RoundNotFound()
-    return round_
 
 
 async def list_rounds(principal: Principal | None, contest_id: int) -> tuple[Contest, list[Round]]:
@@ -137,6 +252,16 @@ async def list_rounds(principal: Principal | None, contest_id: int) -> tuple[Con
 
         raise ContestNotFound()
     return contest, list(await Round.filter(contest_id=contest.id).order_by("opens_at", "id"))
+
+
+def explanations_visible(round_: Round, attempt: Attempt, now: datetime) -> bool:
+    """When a member sees the answer key and explanations of their attempt: by default
+    (`explanations_after_close`) once the round has closed; a round set otherwise shows
+    them as soon as that attempt is scored (the organiser accepts that members may pass
+    them on while the round is open)."""
+    if round_.explanations_after_close:
+        return round_status(round_, now) == "closed"
+    return attempt.scored_at is not None
 
 
 def results_visible(principal: Principal | None, round_: Round) -> bool:
@@ -164,7 +289,7 @@ async def freeze(round_: Round, now: datetime) -> bool:
         status=AttemptStatus.EXPIRED
     )
     await scoring.score_round(round_.id, now)
-    entries = await scoring.counting_entries(round_)
+    entries = await unit_board.counting_scores(round_)
     perfect = sum(1 for e in entries if e.scored.correct_count >= round_.question_count)
     if round_.prediction_question:
         round_.prediction_answer = perfect
@@ -172,6 +297,7 @@ async def freeze(round_: Round, now: datetime) -> bool:
         entries,
         key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers),
     )
+    await unit_board.freeze(round_)
     async with in_transaction() as conn:
         await Attempt.filter(round_id=round_.id).using_db(conn).update(final_rank=None)
         for rank, entry in enumerate(ordered, start=1):

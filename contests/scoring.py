@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from contests import leaderboard, ranking
+from contests import leaderboard, ranking, unit_board
 from contests.leaderboard import Entry
 from contests.models import Attempt, AttemptStatus, Question, Round
 from contests.ranking import Scored
+from core.db import is_postgres
 
 BATCH_SIZE = 500
 
@@ -119,14 +121,42 @@ async def score_batch(round_: Round, now: datetime, batch_size: int = BATCH_SIZE
     ).prefetch_related("member__unit")
     pool = batch + [a for a in earlier if a.id not in batch_ids]
     await leaderboard.ensure(round_)
-    await leaderboard.put(round_, await _entries_for(round_, pool))
+    entries = await _entries_for(round_, pool)
+    await leaderboard.put(round_, entries)
+    await unit_board.put(round_, entries)  # per-unit counters (contests.unit_board)
+    await _mark_scored(batch, now)
+    return len(batch)
+
+
+# One statement for a whole batch on PostgreSQL (a row already scored is left alone).
+_MARK_SCORED = """
+UPDATE quiz_attempt AS a
+SET correct_count = v.correct, duration_ms = v.duration, scored_at = $5, status = v.status
+FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) AS v(id, correct, duration, status)
+WHERE a.id = v.id AND a.scored_at IS NULL
+"""
+
+
+async def _mark_scored(batch: list[Attempt], now: datetime) -> None:
+    """Store the batch's scores in one transaction: a submitted attempt becomes scored, an
+    expired one stays expired (both get `scored_at`)."""
+    statuses = [
+        AttemptStatus.SCORED if a.status == AttemptStatus.SUBMITTED else a.status for a in batch
+    ]
+    if is_postgres():
+        await connections.get("default").execute_query(
+            _MARK_SCORED,
+            [
+                [a.id for a in batch],
+                [a.correct_count for a in batch],
+                [a.duration_ms for a in batch],
+                [str(s) for s in statuses],
+                now,
+            ],
+        )
+        return
     async with in_transaction() as conn:
-        for attempt in batch:
-            status = (
-                AttemptStatus.SCORED
-                if attempt.status == AttemptStatus.SUBMITTED
-                else attempt.status
-            )
+        for attempt, status in zip(batch, statuses, strict=True):
             await (
                 Attempt.filter(id=attempt.id, scored_at__isnull=True)
                 .using_db(conn)
@@ -137,7 +167,6 @@ async def score_batch(round_: Round, now: datetime, batch_size: int = BATCH_SIZE
                     status=status,
                 )
             )
-    return len(batch)
 
 
 async def score_round(round_id: int, now: datetime, batch_size: int = BATCH_SIZE) -> int:

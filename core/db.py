@@ -43,7 +43,15 @@ def connection_config(settings: Settings) -> dict[str, Any]:
         creds.setdefault("maxsize", settings.db_pool_max)
         creds["minsize"] = int(creds["minsize"])
         creds["maxsize"] = int(creds["maxsize"])
+        creds["reset"] = _keep_session
     return conn
+
+
+async def _keep_session(connection: object) -> None:
+    """How a pooled PostgreSQL connection is reset when a query gives it back: asyncpg
+    itself rolls back a transaction left open; nothing else is needed, because ideabank
+    keeps no session state (no SET outside a transaction, LISTEN, advisory lock or cursor).
+    asyncpg's default reset sends one more statement after every query."""
 
 
 def tortoise_config(settings: Settings | None = None) -> dict[str, Any]:

@@ -5,15 +5,25 @@ outbox row in the same transaction as the change itself. The worker drains the r
 batches, re-reads the current state of each entity and marks the rows done only after
 the consumer accepted them, so a process that dies at any moment loses nothing and a row
 handled twice does no harm.
+
+Drains may run at the same time (several worker processes, or a drain that outlasts the
+next kick): each takes its batch with `claim`, which leases the rows it returns for
+`LEASE_S` (locked rows are skipped, PostgreSQL `FOR UPDATE SKIP LOCKED`), so concurrent
+drains take different rows instead of writing the same documents twice. A lease ends when
+its rows are marked done or failed, or when it runs out (the drain died): then any drain
+takes them again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
-from tortoise import fields
+from tortoise import connections, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F, Q
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from core import clock
 
@@ -25,6 +35,8 @@ class OutboxEvent(Model):
     created_at = fields.DatetimeField()
     done_at = fields.DatetimeField(null=True, db_index=True)
     attempts = fields.IntField(default=0)
+    # Set while a drain works on the row (`claim`); past = free to take again.
+    claimed_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "outbox_event"
@@ -41,6 +53,15 @@ async def record(
         await OutboxEvent.bulk_create(rows, using_db=using_db)
 
 
+def record_sql(rows: str) -> str:
+    """SQL that writes one outbox row per row of `rows`, a SELECT giving `topic, entity_id,
+    created_at`: for writers that store many changes in one statement (a data-modifying
+    CTE), so the rows are in the transaction of the changes, as with `record`."""
+    table = OutboxEvent._meta.db_table
+    columns = "topic, entity_id, created_at"
+    return f"INSERT INTO {table} ({columns}, attempts) SELECT {columns}, 0 FROM ({rows}) AS r"  # noqa: S608 - `rows` is the caller's SQL, never input
+
+
 async def pending(
     topic: str | None = None, limit: int = 500, *, topics: Sequence[str] | None = None
 ) -> list[OutboxEvent]:
@@ -53,6 +74,53 @@ async def pending(
     return await query.order_by("id").limit(limit)
 
 
+LEASE_S = 60
+
+
+_CLAIM_PG = """
+UPDATE outbox_event SET claimed_until = $1
+WHERE id IN (
+    SELECT id FROM outbox_event
+    WHERE done_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2)
+      AND topic = ANY($3::text[])
+    ORDER BY id LIMIT $4
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id, topic, entity_id, created_at, done_at, attempts, claimed_until
+"""
+
+
+async def claim(limit: int, topics: Sequence[str], lease_s: float = LEASE_S) -> list[OutboxEvent]:
+    """The oldest undone rows of these topics that no other drain holds, leased to the
+    caller (see the module doc). One statement on PostgreSQL; on SQLite (one writer) a
+    transaction of two."""
+    now = clock.now()
+    until = now + timedelta(seconds=lease_s)
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        found = await conn.execute_query_dict(_CLAIM_PG, [until, now, list(topics), limit])
+        rows = [OutboxEvent(**r) for r in found]
+        return sorted(rows, key=lambda r: r.id)
+    async with in_transaction() as tx:
+        rows = (
+            await OutboxEvent.filter(
+                Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+                done_at__isnull=True,
+                topic__in=list(topics),
+            )
+            .using_db(tx)
+            .order_by("id")
+            .limit(limit)
+        )
+        if rows:
+            await (
+                OutboxEvent.filter(id__in=[r.id for r in rows])
+                .using_db(tx)
+                .update(claimed_until=until)
+            )
+    return rows
+
+
 async def pending_count(topics: Sequence[str] | None = None) -> int:
     query = OutboxEvent.filter(done_at__isnull=True)
     if topics is not None:
@@ -63,12 +131,11 @@ async def pending_count(topics: Sequence[str] | None = None) -> int:
 async def mark_done(ids: Iterable[int]) -> None:
     ids = list(ids)
     if ids:
-        await OutboxEvent.filter(id__in=ids).update(done_at=clock.now())
+        await OutboxEvent.filter(id__in=ids).update(done_at=clock.now(), claimed_until=None)
 
 
 async def mark_failed(ids: Iterable[int]) -> None:
-    from tortoise.expressions import F
-
+    """Count a failed try and end the lease: the next drain tries again."""
     ids = list(ids)
     if ids:
-        await OutboxEvent.filter(id__in=ids).update(attempts=F("attempts") + 1)
+        await OutboxEvent.filter(id__in=ids).update(attempts=F("attempts") + 1, claimed_until=None)

@@ -39,7 +39,8 @@ async def unit_path(unit_id: int | None) -> str | None:
     return unit.path
 
 
-async def browse(params: Browse) -> SearchResult:
+def search_query(params: Browse, path: str | None, facets: list[str]) -> SearchQuery:
+    """The search-port query of a list (the list page, the API, the CSV export)."""
     filters: dict[str, FilterValue] = {}
     if params.field:
         filters["field"] = params.field
@@ -47,17 +48,25 @@ async def browse(params: Browse) -> SearchResult:
         filters["status"] = params.status
     if params.year:
         filters["year"] = params.year
-    sort: Sort = params.sort or ("relevance" if params.text.strip() else "newest")
-    query = SearchQuery(
+    return SearchQuery(
         index=INDEX,
         text=params.text,
         filters=filters,
-        unit_path=await unit_path(params.unit_id),
-        sort=sort,
-        facets=FACETS,
+        unit_path=path,
+        sort=default_sort(params.text, params.sort),
+        facets=facets,
         offset=params.offset,
         limit=params.limit,
     )
+
+
+def default_sort(text: str, sort: Sort | None) -> Sort:
+    """Relevance when there is text, else newest (unless a sort is asked for)."""
+    return sort or ("relevance" if text.strip() else "newest")
+
+
+async def browse(params: Browse) -> SearchResult:
+    query = search_query(params, await unit_path(params.unit_id), FACETS)
     return await search_service.search(query)
 
 

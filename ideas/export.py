@@ -1,8 +1,22 @@
-"""CSV export of an organiser's ideas, streamed.
+"""CSV export of an organiser's ideas, streamed, with the list's filters.
 
-Rows are read in keyset pages (`id > last`, `CHUNK` at a time) and written out as they
-come, so a 250,000-row export holds one chunk in memory, never the whole list. The file
-starts with a UTF-8 byte-order mark so Excel reads Vietnamese correctly.
+The export takes exactly the filters of the list (`GET /api/v1/ideas`: words, field,
+status, unit and everything below it, year, sort) and keeps only ideas of the units the
+organiser organises. Drafts are never exported: only their authors may see them.
+
+Nothing is loaded whole; a chunk at a time is read, written out and dropped:
+- Without words (sorts newest, top, relevance): rows come from the database in keyset
+  pages of `CHUNK` in the sort's order (`created_at, id` or `votes, created_at, id`,
+  descending), so a 250,000-row export holds one chunk, and a deep page costs no more
+  than the first. Hidden, withdrawn and merged ideas are included (organisers see them).
+- With words, or the "hot" sort (the index holds the hot score): ids come from the same
+  search port as the list, a page of `SEARCH_CHUNK` ids at a time in the list's order; their
+  rows are then read from the database, and ideas outside the organiser's units are dropped
+  there. The index holds public ideas only, and the engine bounds how deep results can be
+  paged (Meilisearch: `maxTotalHits`; the database backend: its relevance pool), so such an
+  export holds what the list itself can reach.
+
+The file starts with a UTF-8 byte-order mark so Excel reads Vietnamese correctly.
 """
 
 from __future__ import annotations
@@ -16,9 +30,16 @@ from tortoise.expressions import Q
 
 from accounts.models import Member, Unit
 from accounts.permissions import Principal
-from ideas.models import Idea
+from accounts.units import in_subtree
+from ideas.browse import Browse, default_sort, search_query
+from ideas.identity import hidden_from
+from ideas.models import Idea, IdeaStatus
+from search import service as search_service
+from search.port import MAX_LIMIT, Sort
+from search.text import query_words
 
 CHUNK = 2000
+SEARCH_CHUNK = MAX_LIMIT
 COLUMNS = [
     "id",
     "title",
@@ -42,6 +63,7 @@ class ExportFilter:
     unit_path: str | None = None
     year: int | None = None
     text: str = ""
+    sort: Sort | None = None
 
 
 def _line(values: list[str]) -> str:
@@ -50,11 +72,21 @@ def _line(values: list[str]) -> str:
     return buf.getvalue()
 
 
+def roots(paths: list[str]) -> list[str]:
+    """The subtree roots among `paths` (a path inside another one's subtree is dropped)."""
+    out: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(in_subtree(path, r) for r in out):
+            out.append(path)
+    return out
+
+
 def _scope(who: Principal, flt: ExportFilter) -> Q:
+    """The organiser's units, the filters, never a draft."""
     cond = Q()
-    for path in who.organised_paths:
+    for path in roots(who.organised_paths):
         cond |= Q(unit_path__startswith=path)
-    q = Q(cond)
+    q = Q(cond) & ~Q(status=IdeaStatus.DRAFT)
     if flt.unit_path:
         q &= Q(unit_path__startswith=flt.unit_path)
     if flt.field:
@@ -63,46 +95,109 @@ def _scope(who: Principal, flt: ExportFilter) -> Q:
         q &= Q(status=flt.status)
     if flt.year:
         q &= Q(created_at__year=flt.year)
-    if flt.text.strip():
-        q &= Q(title__icontains=flt.text.strip()[:100])
     return q
 
 
+def _after(last: Idea, sort: Sort) -> Q:
+    """Keyset condition: the rows after `last` in the order of `_order(sort)`.
+
+    Each condition starts with a plain bound on the leading sort column (`created_at <=`,
+    `votes <=`) so PostgreSQL starts its index scan there instead of filtering every row
+    already exported (which would make the export quadratic)."""
+    older = Q(created_at__lt=last.created_at) | Q(id__lt=last.id)
+    newer = Q(created_at__lte=last.created_at) & older
+    if sort == "top":
+        return Q(votes__lte=last.votes) & (
+            Q(votes__lt=last.votes) | (Q(created_at__lte=last.created_at) & older)
+        )
+    return newer
+
+
+def _order(sort: Sort) -> list[str]:
+    if sort == "top":
+        return ["-votes", "-created_at", "-id"]
+    return ["-created_at", "-id"]
+
+
+async def _csv(chunk: list[Idea], hidden: frozenset[int]) -> str:
+    """`hidden`: ideas whose authors the organiser may not see (`ideas.identity`): their
+    author and unit cells stay empty."""
+    names = dict(
+        await Member.filter(id__in={i.author_id for i in chunk}).values_list("id", "display_name")
+    )
+    units = dict(await Unit.filter(id__in={i.unit_id for i in chunk}).values_list("id", "name"))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i in chunk:
+        writer.writerow(
+            [
+                i.id,
+                i.title,
+                i.summary,
+                i.field.value,
+                i.status.value,
+                ", ".join(i.tags),
+                i.votes,
+                i.comments,
+                "" if i.id in hidden else names.get(i.author_id, ""),
+                "" if i.id in hidden else units.get(i.unit_id, ""),
+                i.created_at.isoformat(),
+                i.official_answer,
+            ]
+        )
+    return out.getvalue()
+
+
+async def _from_database(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIterator[str]:
+    scope = _scope(who, flt)
+    hidden = await hidden_from(who)
+    after = Q()
+    while True:
+        chunk = await Idea.filter(scope & after).order_by(*_order(sort)).limit(CHUNK)
+        if not chunk:
+            return
+        yield await _csv(chunk, hidden)
+        if len(chunk) < CHUNK:
+            return
+        after = _after(chunk[-1], sort)
+
+
+async def _from_search(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIterator[str]:
+    scope = _scope(who, flt)
+    hidden = await hidden_from(who)
+    own = roots(who.organised_paths)
+    # One organised subtree (the usual case): let the engine filter by it as well.
+    path = flt.unit_path or (own[0] if len(own) == 1 and own[0] else None)
+    params = Browse(
+        text=flt.text,
+        field=flt.field,
+        status=flt.status,
+        year=flt.year,
+        sort=sort,
+        limit=SEARCH_CHUNK,
+    )
+    while True:
+        result = await search_service.search(search_query(params, path, []))
+        ids = [h.id for h in result.hits]
+        if ids:
+            rows = {i.id: i for i in await Idea.filter(scope, id__in=ids)}
+            chunk = [rows[i] for i in ids if i in rows]
+            if chunk:
+                yield await _csv(chunk, hidden)
+        if len(ids) < SEARCH_CHUNK:
+            return
+        params.offset += len(ids)
+
+
 async def rows(who: Principal, flt: ExportFilter) -> AsyncIterator[str]:
-    """The CSV text, a chunk at a time (only the units `who` organises)."""
+    """The CSV text, a chunk at a time (only the units `who` organises; see the module doc)."""
     yield "\ufeff" + _line(COLUMNS)
     if not who.organised_paths:
         return
-    scope = _scope(who, flt)
-    last = 0
-    while True:
-        chunk = await Idea.filter(scope, id__gt=last).order_by("id").limit(CHUNK)
-        if not chunk:
-            return
-        names = dict(
-            await Member.filter(id__in={i.author_id for i in chunk}).values_list(
-                "id", "display_name"
-            )
-        )
-        units = dict(await Unit.filter(id__in={i.unit_id for i in chunk}).values_list("id", "name"))
-        out = io.StringIO()
-        writer = csv.writer(out)
-        for i in chunk:
-            writer.writerow(
-                [
-                    i.id,
-                    i.title,
-                    i.summary,
-                    i.field.value,
-                    i.status.value,
-                    ", ".join(i.tags),
-                    i.votes,
-                    i.comments,
-                    names.get(i.author_id, ""),
-                    units.get(i.unit_id, ""),
-                    i.created_at.isoformat(),
-                    i.official_answer,
-                ]
-            )
-        yield out.getvalue()
-        last = chunk[-1].id
+    sort = default_sort(flt.text, flt.sort)
+    if query_words(flt.text) or sort == "hot":
+        async for part in _from_search(who, flt, sort):
+            yield part
+    else:
+        async for part in _from_database(who, flt, sort):
+            yield part

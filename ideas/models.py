@@ -180,6 +180,29 @@ class StatusChange(Model):
         app = "ideas"
 
 
+class SubmissionKey(Model):
+    # An `Idempotency-Key` a member sent with a new idea, written in the same transaction
+    # as the idea. The unique (member, key) pair is what makes two requests with the same
+    # key give one idea: the loser of a race finds the winner's row (ideas.submission).
+
+    id = fields.BigIntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "accounts.Member", related_name="idea_submission_keys", on_delete=fields.CASCADE
+    )
+    member_id: int
+    key = fields.CharField(max_length=200)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "ideas.Idea", related_name="submission_keys", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "idea_submission_key"
+        app = "ideas"
+        unique_together = (("member", "key"),)
+
+
 class Attachment(Model):
     id = fields.BigIntField(primary_key=True)
     idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from accounts.models import Member, Unit
+from ideas.identity import neutral_filename
 from ideas.markdown import render
 from ideas.models import Attachment, Idea, IdeaCoAuthor, StatusChange
 from ideas.schemas import AttachmentOut, HistoryOut, IdeaCard, IdeaOut, Person, UnitRef
@@ -15,7 +16,30 @@ def attachment_url(row: Attachment) -> str:
     return f"/api/v1/ideas/{row.idea_id}/attachments/{row.id}"
 
 
-async def idea_out(idea: Idea) -> IdeaOut:
+async def idea_out(idea: Idea, *, hide_authors: bool = False) -> IdeaOut:
+    """The idea as the API shows it; `hide_authors` = the viewer may not see who wrote it
+    (`ideas.identity`)."""
+    out = await _idea_out(idea)
+    return hidden_identity(out) if hide_authors else out
+
+
+def hidden_identity(out: IdeaOut) -> IdeaOut:
+    """The idea without author identity (what is hidden: `ideas.identity`)."""
+    return out.model_copy(
+        update={
+            "author": Person(id=0, display_name=""),
+            "co_authors": [],
+            "unit": UnitRef(id=0, name=""),
+            "attachments": [
+                a.model_copy(update={"filename": neutral_filename(a.id, a.filename)})
+                for a in out.attachments
+            ],
+            "authors_hidden": True,
+        }
+    )
+
+
+async def _idea_out(idea: Idea) -> IdeaOut:
     author = await Member.get(id=idea.author_id)
     unit = await Unit.get(id=idea.unit_id)
     co_ids = [
@@ -66,8 +90,10 @@ async def history(idea_id: int) -> list[HistoryOut]:
     ]
 
 
-def card(hit: SearchHit) -> IdeaCard:
+def card(hit: SearchHit, hidden: frozenset[int]) -> IdeaCard:
+    """A list item; `hidden` = ideas whose authors the viewer may not see (`ideas.identity`)."""
     doc = hit.document
+    hide = hit.id in hidden
     return IdeaCard(
         id=hit.id,
         title=str(doc.get("title", "")),
@@ -78,8 +104,9 @@ def card(hit: SearchHit) -> IdeaCard:
         status=str(doc.get("status", "")),
         tags=[str(t) for t in doc.get("tags") or []],
         votes=int(doc.get("votes") or 0),
-        unit_path=str(doc.get("unit_path", "")),
-        author_name=str(doc.get("author_name", "")),
-        unit_name=str(doc.get("unit_name", "")),
+        unit_path="" if hide else str(doc.get("unit_path", "")),
+        author_name="" if hide else str(doc.get("author_name", "")),
+        unit_name="" if hide else str(doc.get("unit_name", "")),
         created_at=datetime.fromtimestamp(int(doc.get("created_at") or 0), UTC),
+        authors_hidden=hide,
     )

@@ -123,6 +123,9 @@ class IdeaOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    authors_hidden: bool = Field(
+        default=False, description="authors, unit and file names hidden (blind judging)"
+    )
 
 
 class IdeaCard(BaseModel):
@@ -139,6 +142,7 @@ class IdeaCard(BaseModel):
     author_name: str
     unit_name: str
     created_at: datetime
+    authors_hidden: bool = False
 
 
 class CommentIn(BaseModel):
@@ -206,6 +210,11 @@ class SimilarOut(BaseModel):
 class IdeaList(BaseModel):
     items: list[IdeaCard]
     total: int
+    total_is_estimate: bool = Field(
+        default=False,
+        description="true when counting stopped at a bound: more than `total` ideas match, "
+        "and the facet counts cover only the newest `total` of them",
+    )
     page: int
     per_page: int
     facets: dict[str, dict[str, int]]
@@ -253,11 +262,26 @@ class SimilarQuery(BaseModel):
 
 
 class ExportQuery(BaseModel):
+    """The list's filters (`GET /api/v1/ideas`); drafts are never exported (authors only)."""
+
     q: str = Field(default="", max_length=200)
     field: IdeaField | None = None
-    status: IdeaStatus | None = None
+    status: (
+        Literal[
+            "submitted",
+            "under_review",
+            "accepted",
+            "rejected",
+            "implemented",
+            "hidden",
+            "withdrawn",
+            "merged",
+        ]
+        | None
+    ) = None
     unit_id: int | None = None
     year: int | None = Field(default=None, ge=2000, le=2100)
+    sort: Literal["newest", "top", "hot", "relevance"] | None = None
 
 
 class StatsQuery(BaseModel):

@@ -1,7 +1,8 @@
 """Submitting, editing and withdrawing ideas.
 
 Every write changes the idea and records its outbox row in one transaction, then asks the
-search sync to drain (after the commit, never inside it).
+search sync to drain (after the commit, never inside it). A new idea is written by
+`ideas.submission` (grouped on PostgreSQL); `submit` here is its form for pages and demos.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from accounts.models import Member, Unit
 from accounts.permissions import Principal
 from core import clock, outbox
+from ideas import submission
 from ideas.access import authored_idea
 from ideas.documents import TOPIC
-from ideas.errors import InvalidIdea, NotEditable
+from ideas.errors import NotEditable
 from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange
 from ideas.rules import EDITABLE_STATUSES
 from ideas.schemas import IdeaIn, IdeaPatch
@@ -34,52 +35,13 @@ async def touched(conn: BaseDBAsyncClient, *ids: int) -> None:
 
 
 async def _check_co_authors(ids: list[int], author_id: int) -> list[int]:
-    wanted = [i for i in dict.fromkeys(ids) if i != author_id]
-    if not wanted:
-        return []
-    found = set(await Member.filter(id__in=wanted, is_active=True).values_list("id", flat=True))
-    if len(found) != len(wanted):
-        raise InvalidIdea(fields={"co_author_ids": "Unknown member."})
-    return wanted
+    return [i for i, _ in await submission.co_authors(ids, author_id)]
 
 
-async def submit(who: Principal, data: IdeaIn) -> Idea:
-    """A new idea by `who`, in their unit, as a draft or submitted."""
-    co_authors = await _check_co_authors(data.co_author_ids, who.member_id)
-    unit = await Unit.get(id=who.unit_id)
-    now = clock.now()
-    status = IdeaStatus(data.status)
-    async with in_transaction() as conn:
-        idea = await Idea.create(
-            title=data.title,
-            summary=data.summary,
-            body=data.body,
-            field=data.field,
-            tags=data.tags,
-            status=status,
-            author_id=who.member_id,
-            unit_id=unit.id,
-            unit_path=unit.path,
-            created_at=now,
-            updated_at=now,
-            submitted_at=now if status == IdeaStatus.SUBMITTED else None,
-            using_db=conn,
-        )
-        if co_authors:
-            await IdeaCoAuthor.bulk_create(
-                [IdeaCoAuthor(idea_id=idea.id, member_id=m) for m in co_authors], using_db=conn
-            )
-        await StatusChange.create(
-            idea_id=idea.id,
-            from_status="",
-            to_status=status,
-            by_id=who.member_id,
-            created_at=now,
-            using_db=conn,
-        )
-        await touched(conn, idea.id)
-    await kick_sync()
-    return idea
+async def submit(who: Principal, data: IdeaIn, key: str | None = None) -> Idea:
+    """A new idea by `who`, in their unit, as a draft or submitted (`ideas.submission`)."""
+    done = await submission.submit(who, data, key)
+    return await Idea.get(id=done.idea_id)
 
 
 async def update(who: Principal, idea_id: int, data: IdeaPatch) -> Idea:

@@ -3,9 +3,13 @@
 Both keep every index in one table, `search_document` (see `search.models`), and search
 the folded words of each document (`search.text.fold`): SQLite through the FTS5 table
 `search_document_fts` (bm25, title weighted 10:1), PostgreSQL through the generated
-`tsv` column and its GIN index (`ts_rank`, title weight A). Every word of the query must
-match, as a prefix ("chuyen doi" finds "chuyển đổi số"). Query words are letters and
-digits only and always travel as bound parameters, so no input is ever SQL or FTS syntax.
+`tsv` column and its GIN index (`ts_rank`, title weight A; how a search is run there:
+`search.postgres`). Every word of the query must match. On SQLite every word matches as a
+prefix; on PostgreSQL only the last one does (it may still be being typed, as in
+Meilisearch): the others match whole words, so `chuyen doi s` finds "chuyển đổi số" and a
+common short word does not drag in every longer word it begins. Query words are letters
+and digits only and always travel as bound parameters, so no input is ever SQL or FTS
+syntax.
 """
 
 from __future__ import annotations
@@ -19,16 +23,16 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from search import postgres
 from search.models import SearchDocument
 from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchResult
-from search.text import highlight, query_words, searchable_text, snippet
+from search.text import highlight, query_words, searchable_text, snippet, words
 
 ID_BATCH = 1000
-# Bounds that keep a query on millions of documents fast (measured in
-# docs/performance.md (search section)): relevance ranks the RANK_POOL newest matches; `total` and
-# facet counts stop at COUNT_CAP (Meilisearch's `estimatedTotalHits` is bounded too).
-RANK_POOL = 5_000
-COUNT_CAP = 10_000
+# Bounds that keep a query on millions of documents fast (rules: `DatabaseBackend`;
+# measured in docs/performance.md, "Search performance").
+RANK_POOL = 1_000
+COUNT_CAP = 1_000
 PLAIN_COLUMNS = ("field", "status", "kind")
 
 
@@ -100,9 +104,10 @@ def _hit(doc: Document, score: float, wanted: list[str]) -> SearchHit:
     summary = str(doc.get("summary") or "")
     body = str(doc.get("body") or "")
     source = summary or body
-    if wanted:
+    if wanted:  # the snippet comes from the first of them with a word the query names
         for text in (summary, body):
-            if any(w in " ".join(query_words(text[:5000])) for w in wanted):
+            found = " " + " ".join(words(text[:5000]))
+            if any(" " + w in found for w in wanted):
                 source = text
                 break
     return SearchHit(
@@ -119,8 +124,11 @@ class DatabaseBackend:
 
     Bounded work on large indexes: with words and the relevance sort, the newest
     `RANK_POOL` matching documents are ranked (title weighted above the rest) and pages are
-    cut from them; other sorts order every match. `total` and facet counts count at most
-    `COUNT_CAP` matches, so a word found in most documents costs no more than a rare one.
+    cut from them; other sorts order every match. `total` and the facet counts cover at
+    most `COUNT_CAP` matches (on PostgreSQL the newest ones), so a word found in most
+    documents costs no more than a rare one; when there are more, `total` is `COUNT_CAP`
+    and `total_is_estimate` says so ("more than 1,000"). Meilisearch bounds its totals the
+    same way (`maxTotalHits`, 1,000 by default).
     """
 
     name = "database"
@@ -154,9 +162,8 @@ class DatabaseBackend:
 
     def _match(self, sql: _Sql, wanted: list[str], *, any_word: bool) -> tuple[str, str]:
         """(FROM clause, rank expression) for a full-text match of `wanted`."""
-        if sql.postgres:
-            joiner = " | " if any_word else " & "
-            q = sql.param(joiner.join(f"{w}:*" for w in wanted))
+        if sql.postgres:  # only `candidates()` on PostgreSQL (searches: search.postgres)
+            q = sql.param((" | " if any_word else " & ").join(f"{w}:*" for w in wanted))
             sql.add(f"d.tsv @@ to_tsquery('simple', {q})")
             return "search_document d", f"ts_rank(d.tsv, to_tsquery('simple', {q}))"
         joiner = " OR " if any_word else " AND "
@@ -192,11 +199,50 @@ class DatabaseBackend:
         conn = _conn()
         sql = _Sql(_is_postgres(conn))
         wanted = query_words(query.text)
+        if sql.postgres:
+            terms = " & ".join([*wanted[:-1], f"{wanted[-1]}:*"]) if wanted else None
+            tsquery = sql.param(terms) if terms else None
+            self._filters(sql, query)
+            rows = await postgres.run(
+                postgres.Plan(
+                    where=sql.clause(),
+                    values=sql.values,
+                    tsquery=tsquery,
+                    words=wanted,
+                    filtered=bool(query.filters or query.unit_path),
+                    sort=query.sort,
+                    facets=list(query.facets),
+                    offset=query.offset,
+                    limit=query.limit,
+                    count_cap=COUNT_CAP,
+                    rank_pool=min(RANK_POOL, COUNT_CAP + 1),
+                )
+            )
+            return SearchResult(
+                hits=[_hit(json.loads(data), score, wanted) for data, score in rows.page],
+                total=rows.total,
+                facets=rows.facets,
+                took_ms=int((time.perf_counter() - started) * 1000),
+                total_is_estimate=rows.total_is_estimate,
+            )
         if wanted:
             source, rank = self._match(sql, wanted, any_word=False)
         else:
             source, rank = "search_document d", "0.0"
         self._filters(sql, query)
+        return await self._search_sqlite(query, sql, source, rank, wanted, started)
+
+    async def _search_sqlite(
+        self,
+        query: SearchQuery,
+        sql: _Sql,
+        source: str,
+        rank: str,
+        wanted: list[str],
+        started: float,
+    ) -> SearchResult:
+        """The SQLite (FTS5) search: page, count and each facet as separate statements."""
+        conn = _conn()
         where = sql.clause()
         order = {
             "relevance": "rank DESC, d.created_at DESC" if wanted else "d.created_at DESC",
@@ -207,29 +253,27 @@ class DatabaseBackend:
         hits: list[SearchHit] = []
         if query.limit:
             values = list(sql.values)
-            limit = f"${len(values) + 1}" if sql.postgres else "?"
-            offset = f"${len(values) + 2}" if sql.postgres else "?"
             if wanted and query.sort == "relevance":
                 # rank the newest RANK_POOL matches (see the class docstring)
                 page_sql = (
                     "SELECT data, rank FROM (SELECT d.data AS data, d.doc_id AS doc_id, "  # noqa: S608 - clauses built from constants; values bound
                     f"d.created_at AS created_at, {rank} AS rank FROM {source} WHERE {where} "
                     f"ORDER BY d.created_at DESC LIMIT {RANK_POOL}) m "
-                    "ORDER BY rank DESC, created_at DESC, doc_id DESC "
-                    f"LIMIT {limit} OFFSET {offset}"
+                    "ORDER BY rank DESC, created_at DESC, doc_id DESC LIMIT ? OFFSET ?"
                 )
             else:
                 page_sql = (
                     f"SELECT d.data AS data, {rank} AS rank FROM {source} WHERE {where} "  # noqa: S608 - as above
-                    f"ORDER BY {order}, d.doc_id DESC LIMIT {limit} OFFSET {offset}"
+                    f"ORDER BY {order}, d.doc_id DESC LIMIT ? OFFSET ?"
                 )
             rows = await conn.execute_query_dict(page_sql, [*values, query.limit, query.offset])
             hits = [_hit(json.loads(r["data"]), float(r["rank"] or 0.0), wanted) for r in rows]
         count = await conn.execute_query_dict(
             f"SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM {source} WHERE {where} "  # noqa: S608 - as above
-            f"LIMIT {COUNT_CAP}) c",
+            f"LIMIT {COUNT_CAP + 1}) c",
             list(sql.values),
         )
+        total = int(count[0]["n"])
         facets: dict[str, dict[str, int]] = {}
         for facet in query.facets:
             rows = await conn.execute_query_dict(
@@ -239,7 +283,13 @@ class DatabaseBackend:
             )
             facets[facet] = {str(r["v"]): int(r["n"]) for r in rows if r["v"] not in ("", None)}
         took = int((time.perf_counter() - started) * 1000)
-        return SearchResult(hits=hits, total=int(count[0]["n"]), facets=facets, took_ms=took)
+        return SearchResult(
+            hits=hits,
+            total=min(total, COUNT_CAP),
+            facets=facets,
+            took_ms=took,
+            total_is_estimate=total > COUNT_CAP,
+        )
 
     async def candidates(self, index: str, words: list[str], limit: int) -> list[Document]:
         if not words:

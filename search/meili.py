@@ -1,14 +1,24 @@
 """The Meilisearch backend (production), through `meilisearch_python_sdk.AsyncClient`.
 
-Index settings live in `SETTINGS` and are applied by `start()`. Documents carry two
-fields of ours besides the source's: `unit_paths` (every ancestor path of `unit_path`, so
-"this unit and below" is one equality filter) and `folded` (the folded words of title,
-summary, body and tags: Meilisearch's own normaliser leaves đ alone, charabia#257). Query
-words are folded too, so `da nang` finds "Đà Nẵng" in both backends.
+Index settings live in `SETTINGS` and are applied by `start()`. Documents carry fields of
+ours besides the source's: `unit_paths` (every ancestor path of `unit_path`, so "this unit
+and below" is one equality filter) and the folded copies `f_title`, `f_tags`, `f_summary`,
+`f_body`, the only searchable attributes.
+
+Folding is ours, not the engine's: Meilisearch folds đ only with its Vietnamese normaliser
+(charabia#257), and which normaliser runs depends on its language detection. So the copies
+hold the folded words (`core.folding`: no tone marks, đ → d) and query words are folded the
+same way (`search.text.query_words`): `da nang` finds "Đà Nẵng" whatever the engine does.
+
+Highlights show the original text: the engine marks the matched words of the folded copies
+(`_formatted`, between private-use markers no text contains); a folded copy is built word
+by word from the original (`folded_copy`), so its n-th word is the n-th word of the original
+and the same words are marked there, HTML-escaped. Should the engine's words not line up
+with ours, the words that match the query (folded, by prefix) are marked instead, as in the
+database backend; body snippets are always cut that way.
 
 Filter values are always quoted and escaped here (`quote`), so no input becomes filter
-syntax. Highlights come back between private-use markers that no text contains; the text
-is HTML-escaped first and only then are the markers turned into <mark>…</mark>.
+syntax.
 Writes return once Meilisearch has enqueued them (it keeps its task queue on disk); a
 failed task is seen by `wait()` (rebuild, tests, admin) and fixed by the reconcile cron.
 """
@@ -17,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import AsyncIterator
 from html import escape
 from typing import Any
@@ -33,18 +44,19 @@ from meilisearch_python_sdk.models.settings import (
 
 from search.errors import IndexTaskFailed, SearchUnavailable
 from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchResult
-from search.text import highlight, query_words, searchable_text, snippet
+from search.text import highlight, query_words, snippet, word_spans, words
 
 log = logging.getLogger(__name__)
 
 INDEXES = ("ideas", "contests")
 BATCH = 1000
 PRE, POST = "\ue000", "\ue001"
-OURS = ("unit_paths", "folded")
+FOLDED = {"title": "f_title", "tags": "f_tags", "summary": "f_summary", "body": "f_body"}
+OURS = ("unit_paths", *FOLDED.values())
 TASK_TIMEOUT_MS = 60_000
 
 SETTINGS = MeilisearchSettings(
-    searchable_attributes=["title", "tags", "summary", "body", "folded"],
+    searchable_attributes=list(FOLDED.values()),  # in order: a title match ranks first
     filterable_attributes=["status", "field", "unit_paths", "year", "contest_ids", "kind"],
     sortable_attributes=["created_at", "votes", "hot"],
     # relevance first; among equally relevant documents, the most voted
@@ -67,12 +79,32 @@ def ancestors(unit_path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+def _text(doc: Document, key: str) -> str:
+    """A searchable field as one NFC string (tags joined by commas)."""
+    value = doc.get(key) or ""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return unicodedata.normalize("NFC", str(value))
+
+
+def folded_copy(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The folded words of `text` joined by spaces, and for each the span of the original
+    word it comes from (so a word marked in the copy can be marked in the original)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for start, end in word_spans(text):
+        for word in words(text[start:end]):
+            out.append(word)
+            spans.append((start, end))
+    return " ".join(out), spans
+
+
 def to_meili(doc: Document) -> Document:
-    title, rest = searchable_text(doc)
     out = dict(doc)
     out["id"] = int(doc["id"])
     out["unit_paths"] = ancestors(str(doc.get("unit_path") or ""))
-    out["folded"] = f"{title} {rest}"
+    for key, copy in FOLDED.items():
+        out[copy] = folded_copy(_text(doc, key))[0]
     return out
 
 
@@ -108,8 +140,26 @@ def build_filter(query: SearchQuery) -> list[str]:
     return parts
 
 
-def _marked(text: str) -> str:
-    return escape(text).replace(PRE, "<mark>").replace(POST, "</mark>")
+def marked_original(original: str, formatted: str) -> str | None:
+    """`original` HTML-escaped, with <mark> on the words the engine marked in its folded
+    copy (`formatted`: the copy with PRE/POST around matches); None when nothing is marked
+    or the copy does not line up with the original word for word."""
+    if PRE not in formatted:
+        return None
+    copy, spans = folded_copy(original)
+    tokens = formatted.split(" ")
+    plain = [t.replace(PRE, "").replace(POST, "") for t in tokens]
+    if " ".join(plain) != copy or len(tokens) != len(spans):
+        return None
+    hit = {spans[i] for i, t in enumerate(tokens) if PRE in t}
+    out: list[str] = []
+    last = 0
+    for start, end in sorted(hit):
+        out.append(escape(original[last:start]))
+        out.append("<mark>" + escape(original[start:end]) + "</mark>")
+        last = end
+    out.append(escape(original[last:]))
+    return "".join(out)
 
 
 SORTS = {
@@ -169,7 +219,10 @@ class MeiliBackend:
 
     async def wait(self, task_uid: int, timeout_ms: int = TASK_TIMEOUT_MS) -> None:
         """Wait for a task (rebuild, tests, admin); a failed task raises IndexTaskFailed."""
-        result = await self.client.wait_for_task(task_uid, timeout_in_ms=timeout_ms)
+        try:
+            result = await self.client.wait_for_task(task_uid, timeout_in_ms=timeout_ms)
+        except (MeilisearchError, httpx2.HTTPError) as exc:  # includes the wait's own timeout
+            raise SearchUnavailable() from exc
         if result.status != "succeeded":
             error = result.error or {}
             log.error("meilisearch task %s %s: %s", task_uid, result.status, error)
@@ -204,18 +257,16 @@ class MeiliBackend:
         formatted = raw.pop("_formatted", None) or {}
         score = float(raw.pop("_rankingScore", 0.0) or 0.0)
         doc = {k: v for k, v in raw.items() if k not in OURS}
-        title = str(doc.get("title") or "")
-        title_html = _marked(str(formatted.get("title") or title))
-        if "<mark>" not in title_html:
+        title = _text(doc, "title")
+        title_html = marked_original(title, str(formatted.get("f_title") or ""))
+        if title_html is None:
             title_html = highlight(title, wanted)
-        snippet_html = ""
-        for attr in ("summary", "body"):
-            cropped = str(formatted.get(attr) or "")
-            if PRE in cropped:
-                snippet_html = _marked(cropped)
-                break
-        if not snippet_html:
-            snippet_html = snippet(str(doc.get("summary") or doc.get("body") or ""), wanted)
+        summary, body = _text(doc, "summary"), _text(doc, "body")
+        snippet_html = marked_original(summary, str(formatted.get("f_summary") or ""))
+        if snippet_html is None:
+            in_summary = not wanted or highlight(summary, wanted) != escape(summary)
+            source = summary if in_summary or not body else body
+            snippet_html = snippet(source[:20_000], wanted)
         return SearchHit(
             id=int(doc["id"]),
             score=score,
@@ -237,10 +288,7 @@ class MeiliBackend:
                 filter=filters or None,
                 facets=list(query.facets) or None,
                 sort=sort,
-                attributes_to_highlight=["title"],
-                attributes_to_crop=["summary", "body"],
-                crop_length=32,
-                crop_marker="…",
+                attributes_to_highlight=["f_title", "f_summary"],
                 highlight_pre_tag=PRE,
                 highlight_post_tag=POST,
                 matching_strategy="all",

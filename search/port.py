@@ -69,6 +69,9 @@ class SearchResult:
     total: int
     facets: dict[str, dict[str, int]]
     took_ms: int
+    # True when counting stopped at a bound: there are more than `total` matches and the
+    # facet counts cover only some of them (the backend's docstring says which).
+    total_is_estimate: bool = False
 
 
 @dataclass

@@ -8,10 +8,17 @@ transaction that changes an entity, then call `kick()` after the commit.
   gets None for, and marks the rows done only after the engine accepted the batch. A
   failure leaves the batch pending with `attempts` counted; a process killed at any point
   leaves rows pending, and handling a row twice writes the same document twice: harmless.
-- `kick()` asks the worker to drain soon. The arq job id is per one-second window and the
-  job keeps no result, so kicks within a window share one job and a kick after that window
-  always gets a new one. The drain cron is the safety net for the rare kick that lands
-  while a drain of the same window is finishing.
+- `kick()` asks the worker to drain soon, and returns once a drain job that will start
+  after this call is queued (so a change committed before the kick is seen by it). The job
+  is deferred to the next slot boundary (`KICK_SLOT_S`) at least `KICK_DEFER_S` ahead, and
+  its arq id names that slot: a job with that id cannot have started yet, so kicks of every
+  process within a slot share one job and none is missed. Within a process, kicks are
+  grouped like commits: one at a time; kicks that arrive meanwhile wait and share the next
+  one. And while the drain this process queued last is still ahead (its slot minus
+  `KICK_MARGIN_S` is in the future) and its job is still there (one EXISTS: Redis may have
+  been flushed), that drain will see the commit: nothing is queued. Under load that is one
+  enqueue per slot per process, not one per write. A kick never raises: when Redis is down
+  the drain cron (every minute) catches up.
 - `reconcile()` compares each index with its source in both directions (ids missing from
   the index are written, ids the source no longer wants are deleted).
 - `reindex()` rebuilds an index from scratch (the Meilisearch backend swaps atomically).
@@ -19,7 +26,9 @@ transaction that changes an entity, then call `kick()` after the commit.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import math
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -34,7 +43,9 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 200
 MAX_BATCHES_PER_RUN = 100
 DRAIN_TASK = "search_drain"
-KICK_DEFER_S = 0.5
+KICK_DEFER_S = 0.1  # a kick's drain starts at least this long after it
+KICK_SLOT_S = 0.25  # and on a multiple of this (one job per slot for all processes)
+KICK_MARGIN_S = 0.05  # clocks of web and worker processes may differ this much
 
 
 @dataclass
@@ -45,15 +56,65 @@ class DrainReport:
     failed: int = 0
 
 
+@dataclass
+class _Kicks:
+    """This process's kick bookkeeping on one event loop (see the module doc)."""
+
+    loop: asyncio.AbstractEventLoop
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    asked: int = 0  # kicks asked so far
+    covered: int = 0  # kicks asked before the start of the last finished enqueue
+    enqueues: int = 0
+    queued_slot: float = 0.0  # the slot of the drain job this process queued last
+
+
+_kicks: _Kicks | None = None
+
+
+def _state() -> _Kicks:
+    global _kicks
+    loop = asyncio.get_running_loop()
+    if _kicks is None or _kicks.loop is not loop:
+        _kicks = _Kicks(loop)
+    return _kicks
+
+
+def kicks_enqueued() -> int:
+    """How many drain jobs this process's kicks have queued (on the current loop)."""
+    return _state().enqueues
+
+
+def drain_slot(now: float) -> float:
+    """The start time of the drain job a kick at `now` asks for (see the module doc)."""
+    return (math.floor((now + KICK_DEFER_S) / KICK_SLOT_S) + 1) * KICK_SLOT_S
+
+
 async def kick() -> None:
-    """Ask the worker to drain the outbox soon (cheap, debounced; never raises)."""
+    """Ask the worker to drain the outbox soon (grouped per process; never raises)."""
     if not queue.is_started():  # a command-line run (seed-demo): the drain cron catches up
         return
-    window = int(time.time())
-    try:
-        await queue.enqueue(DRAIN_TASK, job_id=f"search-drain:{window}", defer_s=KICK_DEFER_S)
-    except Exception:  # the queue being down must not fail the write that just committed
-        log.warning("search kick failed; the drain cron will catch up", exc_info=True)
+    state = _state()
+    state.asked += 1
+    mine = state.asked
+    async with state.lock:
+        if state.covered >= mine:  # a kick that started after this one was asked has finished
+            return
+        upto = state.asked
+        now = time.time()
+        try:
+            ahead = state.queued_slot - KICK_MARGIN_S > now
+            if not (ahead and await queue.is_queued(_job_id(state.queued_slot))):
+                slot = drain_slot(now)
+                await queue.enqueue(DRAIN_TASK, job_id=_job_id(slot), at=slot)
+                state.queued_slot = slot
+                state.enqueues += 1
+        except Exception:  # the queue being down must not fail the write that just committed
+            log.warning("search kick failed; the drain cron will catch up", exc_info=True)
+        state.covered = upto
+
+
+def _job_id(slot: float) -> str:
+    return f"search-drain:{slot:.2f}"
 
 
 async def _apply(source: Source, ids: list[int]) -> tuple[int, int]:
@@ -84,7 +145,7 @@ async def drain(
     if not wanted:
         return report
     for _ in range(max_batches):
-        rows = await outbox.pending(limit=batch_size, topics=wanted)
+        rows = await outbox.claim(batch_size, wanted)  # leased: concurrent drains differ
         if not rows:
             break
         by_topic: dict[str, list[outbox.OutboxEvent]] = {}

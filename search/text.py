@@ -1,9 +1,8 @@
 """Text as both backends see it: folding, words, filler words and highlighting.
 
-Folding: lower case, tone marks and other diacritics removed, and đ/Đ → d (Unicode does
-not decompose đ, so SQLite's `remove_diacritics` and PostgreSQL's `unaccent` both miss
-it). The same folding runs at index time and at query time, so `da nang` finds "Đà Nẵng"
-and `chuyen doi so` finds "Chuyển đổi số".
+Folding (`core.folding.fold`): lower case, no tone marks, đ/Đ → d. The same folding runs
+at index time and at query time, so `da nang` finds "Đà Nẵng" and `chuyen doi so` finds
+"Chuyển đổi số".
 
 Query text is only ever split into words of letters and digits: quotes, operators,
 parentheses, filter syntax (`status = "x" OR`), SQL and FTS operators all fall away as
@@ -14,8 +13,9 @@ words of at most `MAX_WORD_CHARS` characters are kept, which bounds the work of 
 from __future__ import annotations
 
 import re
-import unicodedata
 from html import escape
+
+from core.folding import fold as fold  # re-exported: callers import it from here
 
 MAX_QUERY_CHARS = 2_000
 MAX_QUERY_WORDS = 12
@@ -23,7 +23,6 @@ MAX_WORD_CHARS = 40
 SNIPPET_WORDS = 32
 
 _WORD = re.compile(r"[^\W_]+")
-_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
 
 # Filler words that must not drive a match in `similar()` (already folded). Vietnamese
 # syllables that carry no topic on their own, and common English function words.
@@ -45,16 +44,14 @@ _ENGLISH_FILLER = (
 STOP_WORDS: frozenset[str] = frozenset((_VIETNAMESE_FILLER + " " + _ENGLISH_FILLER).split())
 
 
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ → d."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.lower()
-
-
 def words(text: str) -> list[str]:
     """The folded words of `text`, in order."""
     return _WORD.findall(fold(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words of `text` are, as (start, end) spans, in order."""
+    return [m.span() for m in _WORD.finditer(text)]
 
 
 def query_words(text: str) -> list[str]:

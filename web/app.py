@@ -32,6 +32,7 @@ ROUTE_MODULES = (
     "web.api.search",
     "web.api.contests",
     "web.api.quiz",
+    "web.api.quiz_manage",
     "web.api.judging",
     "web.pages.home",
     "web.pages.accounts",
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         routes=all_routes(),
         middleware=[
             Middleware(MetricsMiddleware),
-            Middleware(GZipMiddleware, minimum_size=1000),
+            Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
             Middleware(AuthMiddleware, settings=settings),
         ],
         exception_handlers=HANDLERS,

@@ -18,15 +18,16 @@ import secrets
 import time
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import unquote_plus
 
 from itsdangerous import BadSignature, TimestampSigner
-from starlette.datastructures import MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts import tokens
 from accounts.permissions import Principal, load_principal
+from contests import board_reads
 from core.settings import Settings
 from web import i18n
 from web.errors import error_body
@@ -53,6 +54,17 @@ def _cache_put(key: str, principal: Principal | None) -> None:
     _cache[key] = (time.monotonic() + CACHE_TTL_S, principal)
 
 
+def _query_lang(query: bytes) -> str | None:
+    """`?lang=` of the query string, parsed only when it is there."""
+    if b"lang=" not in query:
+        return None
+    found = None
+    for part in query.split(b"&"):
+        if part.startswith(b"lang="):
+            found = unquote_plus(part[5:].decode("latin-1"))
+    return found
+
+
 def forget(key: str) -> None:
     """Drop a cached principal (after logout, role changes)."""
     _cache.pop("s:" + key, None)
@@ -60,14 +72,16 @@ def forget(key: str) -> None:
 
 
 def forget_all() -> None:
+    """Drop every per-process cache requests read through: principals, and what board
+    reads remember (`contests.board_reads`); tests start from here."""
     _cache.clear()
+    board_reads.forget_all()
 
 
 async def principal_for_token(token: str) -> Principal | None:
     found, principal = _cache_get("t:" + token)
     if not found:
-        member = await tokens.member_for_api_token(token)
-        principal = await load_principal(member) if member else None
+        principal = await tokens.principal_for_api_token(token)
         _cache_put("t:" + token, principal)
     return principal
 
@@ -111,16 +125,28 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
+        # Read the few headers we need straight from the scope: no `Request`, and cookies
+        # are parsed only when there are some (API clients with a bearer token send none).
+        authorization = cookie_header = accept = ctype = supplied = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorization = value.decode("latin-1")
+            elif name == b"cookie":
+                cookie_header = value.decode("latin-1")
+            elif name == b"accept-language":
+                accept = value.decode("latin-1")
+            elif name == b"content-type":
+                ctype = value.decode("latin-1")
+            elif name == b"x-csrf-token":
+                supplied = value.decode("latin-1")
+        cookies = cookie_parser(cookie_header) if cookie_header else {}
+        query_lang = _query_lang(scope.get("query_string", b""))
         state: dict[str, Any] = scope.setdefault("state", {})
-        query_lang = request.query_params.get("lang")
-        lang = i18n.pick_language(
-            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
-        )
+        lang = i18n.pick_language(query_lang, cookies.get(LANG_COOKIE), accept)
         i18n.set_language(lang)
         state["lang"] = lang
 
-        key = self._session_key(request.cookies.get(SESSION_COOKIE))
+        key = self._session_key(cookies.get(SESSION_COOKIE))
         # Pages hand every visitor a key (their forms need a CSRF token); the API never
         # plants one, so a cookie-less API client is never asked for a CSRF token.
         state["set_session"] = key is None and not scope["path"].startswith("/api/")
@@ -128,39 +154,42 @@ class AuthMiddleware:
         state["principal"] = None
         state["csrf_pending"] = False
 
-        bearer = request.headers.get("authorization", "")
-        if bearer.lower().startswith("bearer "):
-            state["principal"] = await principal_for_token(bearer[7:].strip())
+        if authorization and authorization[:7].lower() == "bearer ":
+            state["principal"] = await principal_for_token(authorization[7:].strip())
             state["auth"] = "token"
         else:
             state["auth"] = "session"
             if key is not None:
                 state["principal"] = await principal_for_session(key)
-            if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in request.cookies:
-                ctype = request.headers.get("content-type", "")
-                supplied = request.headers.get("x-csrf-token")
+            if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in cookies:
                 if supplied:
                     if not hmac.compare_digest(
                         csrf_for(self.settings.secret_key, state["session_key"]), supplied
                     ):
                         await self._reject(scope, receive, send)
                         return
-                elif ctype.startswith(FORM_TYPES):
+                elif (ctype or "").startswith(FORM_TYPES):
                     state["csrf_pending"] = True
                 else:
                     await self._reject(scope, receive, send)
                     return
 
+        language = lang.encode()
+
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
+                raw = message.setdefault("headers", [])
+                if not isinstance(raw, list):
+                    raw = message["headers"] = list(raw)
                 if state.get("set_session"):
-                    headers.append("set-cookie", self._session_cookie(state["session_key"]))
+                    raw.append((b"set-cookie", self._session_cookie(state["session_key"]).encode()))
                 if state.get("clear_session"):
-                    headers.append("set-cookie", self._session_cookie("", max_age=0))
+                    raw.append((b"set-cookie", self._session_cookie("", max_age=0).encode()))
                 if query_lang in i18n.LANGUAGES:
-                    headers.append("set-cookie", self._cookie(LANG_COOKIE, lang, 365 * 86400))
-                headers.setdefault("content-language", lang)
+                    cookie = self._cookie(LANG_COOKIE, lang, 365 * 86400)
+                    raw.append((b"set-cookie", cookie.encode()))
+                if not any(name.lower() == b"content-language" for name, _ in raw):
+                    raw.append((b"content-language", language))
             await send(message)
 
         await self.app(scope, receive, send_with_cookies)

@@ -6,6 +6,7 @@ from starlette.requests import Request
 
 from accounts.permissions import Principal, require_member
 from core.settings import Settings
+from ideas import identity
 from web.ratelimit import Limiter
 
 
@@ -17,6 +18,17 @@ def principal(request: Request) -> Principal | None:
 def member(request: Request) -> Principal:
     """The logged-in member, or 401."""
     return require_member(principal(request))
+
+
+async def hidden_ideas(request: Request) -> frozenset[int]:
+    """The ideas whose authors this request's member may not see (`ideas.identity`),
+    computed at most once per request."""
+    cached = getattr(request.state, "hidden_ideas", None)
+    if isinstance(cached, frozenset):
+        return cached
+    found = await identity.hidden_from(principal(request))
+    request.state.hidden_ideas = found
+    return found
 
 
 def settings(request: Request) -> Settings:

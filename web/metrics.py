@@ -7,7 +7,6 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter("ideabank_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -20,13 +19,12 @@ LATENCY = Histogram(
 
 
 def _route_name(scope: Scope) -> str:
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", []):
-        match, _ = route.matches(scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "other"))
-    return "unmatched"
+    """The path template of the route the router matched (it leaves it in the scope), so
+    labels stay few (`/api/v1/attempts/{id:int}/submit`, not one per id)."""
+    route = scope.get("route")
+    if route is None:
+        return "unmatched"
+    return str(getattr(route, "path", "other"))
 
 
 class MetricsMiddleware:

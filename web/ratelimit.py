@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import math
 import time
+from functools import lru_cache
 from typing import Any
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from redis.exceptions import NoScriptError
 
 from core.errors import RateLimited
+
+
+@lru_cache(maxsize=256)
+def _item(limit: str) -> RateLimitItem:
+    """A parsed limit ("120/minute"), parsed once per process."""
+    return parse(limit)
 
 
 class Limiter:
@@ -33,6 +41,34 @@ class Limiter:
             if not await self.strategy.hit(item, key):
                 stats = await self.strategy.get_window_stats(item, key)
                 raise RateLimited(retry_after=math.ceil(stats.reset_time - time.time()))
+
+    async def hit_all(self, *checks: tuple[str, str]) -> None:
+        """Count one hit of each `(limit, key)` in one Redis round trip (the moving-window
+        script of `limits`, pipelined); 429 with Retry-After when any is over its limit.
+        Every check counts, even when another one refuses."""
+        items = [(_item(limit), key) for limit, key in checks]
+        bridge = getattr(self.storage, "bridge", None)
+        script = getattr(bridge, "lua_acquire_moving_window", None)
+        if bridge is None or script is None:  # not Redis: one call per check
+            for item, key in items:
+                await self.hit(item, key)
+            return
+        now = time.time()
+        for _ in range(2):
+            pipe = bridge.get_connection().pipeline(transaction=False)
+            for item, key in items:
+                args = (now, item.amount, item.get_expiry(), 1)
+                pipe.evalsha(script.sha, 1, bridge.prefixed_key(item.key_for(key)), *args)
+            results = await pipe.execute(raise_on_error=False)
+            if not any(isinstance(r, NoScriptError) for r in results):
+                break
+            await bridge.get_connection().script_load(script.script)  # Redis restarted
+        for (item, key), result in zip(items, results, strict=True):
+            if isinstance(result, Exception):
+                raise result
+            if not result:
+                stats = await self.strategy.get_window_stats(item, key)
+                raise RateLimited(retry_after=max(1, math.ceil(stats.reset_time - time.time())))
 
     async def test(self, limit: str, *keys: str) -> None:
         """Like `hit`, but only checks (for counting failures after the fact)."""

@@ -2,9 +2,11 @@
 
 The rules, written once:
 - Each entry of the current round gets `reviews_per_entry` different judges.
-- Loads are balanced: entries are taken most-constrained first and each goes to the least
-  loaded judges who may review it, so no judge has more than one assignment above another
-  whenever conflicts allow it.
+- Loads are as even as possible: among all plans that respect the rules, the one chosen
+  minimises the sum over judges of load × (load + 1) / 2 (a min-cost flow with a convex cost
+  per judge). That plan also has the smallest possible highest load and the largest possible
+  lowest load, so no judge has more than one assignment above another whenever any plan
+  with that property exists (panels and conflicts permitting).
 - No conflict of interest: a judge never reviews an entry they (co-)authored, nor one whose
   idea or any of whose authors comes from the judge's own commune/ward or grassroots chapter
   (unit paths sharing the ward-level ancestor), nor one organisers declared a conflict for; a
@@ -16,9 +18,11 @@ The rules, written once:
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass
 
+import networkx as nx
 from tortoise.transactions import in_transaction
 
 from accounts.models import Member, Unit
@@ -41,6 +45,7 @@ from contests.judging.models import Assignment, Criterion, DeclaredConflict, Ent
 from core import clock
 from ideas.models import Idea, IdeaCoAuthor
 
+STEPS = 64  # assignments above the even share priced one by one (see `_balanced_pairs`)
 WARD_DEPTH = 3  # national / province / commune-ward: chapters sit below the ward
 
 REASON_AUTHOR = "author"
@@ -102,10 +107,10 @@ def plan(
     reviews_per_entry: int,
     declared: set[tuple[int, int]],
 ) -> Plan:
-    """Pure assignment: most-constrained entries first, least-loaded eligible judges."""
-    loads = {j.member_id: 0 for j in judges}
+    """Pure assignment (the rules are the module's): entries with too few eligible judges are
+    short; the others are placed by `_balanced_pairs`."""
     eligible: dict[int, list[int]] = {}
-    reasons: dict[int, Counter[str]] = {}
+    short: dict[int, str] = {}
     for entry in entries:
         ok: list[int] = []
         why: Counter[str] = Counter()
@@ -115,19 +120,71 @@ def plan(
                 ok.append(judge.member_id)
             else:
                 why[reason] += 1
-        eligible[entry.entry_id] = ok
-        reasons[entry.entry_id] = why
-    pairs: list[tuple[int, int]] = []
-    short: dict[int, str] = {}
-    for entry in sorted(entries, key=lambda e: (len(eligible[e.entry_id]), e.entry_id)):
-        ok = eligible[entry.entry_id]
         if len(ok) < reviews_per_entry:
-            short[entry.entry_id] = reasons[entry.entry_id].most_common(1)[0][0]
-            continue
-        for judge_id in sorted(ok, key=lambda j: (loads[j], j))[:reviews_per_entry]:
-            loads[judge_id] += 1
-            pairs.append((entry.entry_id, judge_id))
-    return Plan(pairs, short)
+            short[entry.entry_id] = why.most_common(1)[0][0]
+        else:
+            eligible[entry.entry_id] = ok
+    return Plan(_balanced_pairs(eligible, reviews_per_entry), short)
+
+
+def _balanced_pairs(eligible: dict[int, list[int]], per_entry: int) -> list[tuple[int, int]]:
+    """A min-cost flow. Entries with the same eligible judges form one group (most entries
+    differ only by ward and field, so a contest has far fewer groups than entries):
+    source → group (capacity `per_entry` × its entries) → each eligible judge (capacity: its
+    number of entries, one per entry) → sink. A judge's arcs to the sink cost nothing up to
+    the even share `low` (total ÷ judges, rounded down), then 1, 2, 3… for each assignment
+    above it, up to `STEPS` above; beyond that one arc costs more than any of those (only
+    when panels or conflicts force such loads). The cost per assignment never decreases,
+    so the cost is convex: a plan with every load at `low` or `low + 1` costs exactly the
+    number of loads at `low + 1` and every other plan costs more, so the flow finds it
+    whenever it exists; otherwise the excess above `low` is spread as evenly as the arcs
+    allow. `_split_group` turns a group's flow back into distinct judges per entry."""
+    if not eligible or per_entry <= 0:
+        return []
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for entry_id, judge_ids in sorted(eligible.items()):
+        groups.setdefault(tuple(sorted(judge_ids)), []).append(entry_id)
+    graph = nx.MultiDiGraph()
+    total = per_entry * len(eligible)
+    graph.add_node("source", demand=-total)
+    graph.add_node("sink", demand=total)
+    degree: Counter[int] = Counter()
+    for n, (group_judges, members) in enumerate(groups.items()):
+        graph.add_edge("source", ("group", n), capacity=per_entry * len(members), weight=0)
+        for judge_id in group_judges:
+            graph.add_edge(("group", n), ("judge", judge_id), capacity=len(members), weight=0)
+            degree[judge_id] += len(members)
+    low = total // len(degree)
+    for judge_id, most in sorted(degree.items()):
+        node = ("judge", judge_id)
+        if low:
+            graph.add_edge(node, "sink", capacity=min(low, most), weight=0)
+        for step in range(1, min(STEPS, most - low) + 1):
+            graph.add_edge(node, "sink", capacity=1, weight=step)
+        if most > low + STEPS:
+            graph.add_edge(node, "sink", capacity=most - low - STEPS, weight=total + STEPS)
+    _, flow = nx.network_simplex(graph)
+    pairs: list[tuple[int, int]] = []
+    for n, members in enumerate(groups.values()):
+        taken = {int(target[1]): sum(arcs.values()) for target, arcs in flow[("group", n)].items()}
+        pairs.extend(_split_group(members, taken, per_entry))
+    return sorted(pairs)
+
+
+def _split_group(
+    members: list[int], taken: dict[int, int], per_entry: int
+) -> list[tuple[int, int]]:
+    """Deal a group's judges to its entries: list each judge as many times as it took
+    entries of the group (never more than the group has entries), then entry i gets places
+    i, i + k, i + 2k… (k entries): a judge's places are consecutive and at most k, so no
+    entry gets the same judge twice, and every entry gets `per_entry` judges."""
+    places = [j for j in sorted(taken) for _ in range(taken[j])]
+    k = len(members)
+    return [
+        (entry_id, places[i + r * k])
+        for i, entry_id in enumerate(members)
+        for r in range(per_entry)
+    ]
 
 
 async def _entry_facts(entries: list[Entry]) -> list[EntryFacts]:
@@ -194,9 +251,9 @@ async def assign_round(contest_id: int, reviews_per_entry: int) -> list[Assignme
             params={"reviews": reviews_per_entry, "judges": len(judges)},
             fields={"reviews_per_entry": TooFewJudges.message},
         )
-    result = plan(
-        await _entry_facts(entries), judges, reviews_per_entry, await _declared(contest_id)
-    )
+    facts, declared = await _entry_facts(entries), await _declared(contest_id)
+    # The flow is CPU work (about 2 s for 1,000 entries and 40 judges): off the event loop.
+    result = await asyncio.to_thread(plan, facts, judges, reviews_per_entry, declared)
     if result.short:
         raise AssignmentImpossible(
             "{count} entries cannot get {reviews} judges each without a conflict of interest.",

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 
 from accounts.demo import DemoPeople
-from accounts.models import Unit
+from accounts.models import Role, RoleName, Unit
 from contests import service as contests_service
 from contests.judging import ranking
 from contests.judging.aggregation import CriterionWeight, weighted_score
@@ -120,6 +120,14 @@ async def seed(people: DemoPeople) -> None:
         )
     for who in (people.judge, people.organizer):
         await Judge.create(contest_id=contest.id, member_id=who.id, created_at=now)
+        # As `judges.add_judge` does: judging comes with the judge role (blind.py relies on it).
+        if not await Role.exists(member_id=who.id, role=RoleName.JUDGE, unit_id=contest.unit_id):
+            await Role.create(
+                member_id=who.id,
+                role=RoleName.JUDGE,
+                unit_id=contest.unit_id,
+                granted_by_id=people.organizer.id,
+            )
     await settings_for(contest.id)
     try:
         await assign_round(contest.id, 1)

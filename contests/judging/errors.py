@@ -166,3 +166,8 @@ class NothingToShortlist(JudgingError, Conflict):
 class ResultsPublished(JudgingError, Conflict):
     code = "results_published"
     message = "The results are already published."
+
+
+class AttachmentNotFound(JudgingError, NotFound):
+    code = "attachment_not_found"
+    message = "This attachment does not exist."

@@ -8,6 +8,7 @@ from contests.judging.models import Assignment, Criterion, JudgingSettings
 from contests.judging.progress import Progress
 from contests.judging.ranking import RankingView
 from contests.judging.reviews import QueueItem
+from ideas.identity import neutral_filename
 
 
 def entry(view: EntryView) -> s.EntryOut:
@@ -66,6 +67,16 @@ def queue_item(item: QueueItem) -> s.QueueItemOut:
         weighted=a.weighted,
         comment=a.comment,
         reviewed_at=a.reviewed_at,
+        attachments=[
+            s.EntryFileOut(
+                id=f.id,
+                filename=neutral_filename(f.id, f.filename) if item.blind else f.filename,
+                content_type=f.content_type,
+                size=f.size,
+                url=f"/api/v1/judging/assignments/{a.id}/attachments/{f.id}",
+            )
+            for f in item.attachments
+        ],
         authors=item.authors,
     )
 

@@ -6,8 +6,11 @@ The rules, written once:
   kept for organisers to read.
 - A review scores every criterion of the contest, each between 0 and that criterion's
   maximum; the comment is optional.
-- Blind by default: nothing a judge is shown names the entry's authors, their unit or
-  co-authors (only the idea's title, summary, text, field and tags).
+- Blind by default (`blind.py` holds the rule): nothing a judge is shown names the entry's
+  authors, their unit or co-authors (only the idea's title, summary, text, field, tags and
+  attachments, served under neutral file names).
+- A judge downloads an entry's attachments through their assignment, and only the
+  attachments of that entry's idea.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from accounts.models import Member
 from accounts.permissions import Principal, require_member
 from contests.judging import service
 from contests.judging.aggregation import CriterionWeight, weighted_score
+from contests.judging.blind import is_blind_now
 from contests.judging.errors import (
     AssignmentNotFound,
+    AttachmentNotFound,
     BadScores,
     JudgingClosed,
     NotYourAssignment,
@@ -31,7 +36,9 @@ from contests.judging.errors import (
 from contests.judging.models import Assignment, Criterion, Entry, JudgingSettings, ReviewEdit
 from contests.models import Contest
 from core import clock, queue
-from ideas.models import Idea, IdeaCoAuthor
+from ideas.identity import neutral_filename
+from ideas.models import Attachment, Idea, IdeaCoAuthor
+from ideas.storage import Storage
 
 MAX_COMMENT = 5000
 
@@ -45,6 +52,8 @@ class QueueItem:
     criteria: list[Criterion]
     open: bool
     authors: list[str] | None  # only when the contest is not blind
+    attachments: list[Attachment]
+    blind: bool
 
 
 def check_scores(criteria: list[Criterion], scores: dict[str, float]) -> dict[int, float]:
@@ -129,6 +138,9 @@ async def judge_queue(principal: Principal | None) -> list[QueueItem]:
     }
     entries = {e.id: e for e in await Entry.filter(id__in=[a.entry_id for a in mine])}
     ideas = {i.id: i for i in await Idea.filter(id__in=[e.idea_id for e in entries.values()])}
+    files: dict[int, list[Attachment]] = {i: [] for i in ideas}
+    for f in await Attachment.filter(idea_id__in=list(ideas)).order_by("id"):
+        files[f.idea_id].append(f)
     criteria: dict[int, list[Criterion]] = {c: [] for c in contests}
     for crit in await Criterion.filter(contest_id__in=list(contests)).order_by("position", "id"):
         criteria[crit.contest_id].append(crit)
@@ -139,7 +151,8 @@ async def judge_queue(principal: Principal | None) -> list[QueueItem]:
         s = settings.get(contest.id)
         current = a.round == (s.current_round if s else 1)
         entry = entries[a.entry_id]
-        authors = None if (s is None or s.blind) else await _author_names(entry.idea_id)
+        blind = is_blind_now(contest, s)
+        authors = None if blind else await _author_names(entry.idea_id)
         items.append(
             QueueItem(
                 a,
@@ -149,6 +162,8 @@ async def judge_queue(principal: Principal | None) -> list[QueueItem]:
                 criteria[contest.id],
                 current and service.judging_open(contest, now),
                 authors,
+                files[entry.idea_id],
+                blind,
             )
         )
     items.sort(key=lambda i: (not i.open, i.assignment.reviewed_at is not None, i.assignment.id))
@@ -161,6 +176,23 @@ async def queue_item(principal: Principal | None, assignment_id: int) -> QueueIt
         if item.assignment.id == assignment.id:
             return item
     raise AssignmentNotFound()
+
+
+async def attachment(
+    principal: Principal | None, assignment_id: int, attachment_id: int, storage: Storage
+) -> tuple[Attachment, str, bytes]:
+    """An attachment of the entry assigned to this judge: (row, file name to show, bytes).
+    The file name is neutral while the contest is blind (`blind.py`)."""
+    assignment = await _own_assignment(principal, assignment_id)
+    entry = await Entry.get(id=assignment.entry_id)
+    row = await Attachment.get_or_none(id=attachment_id, idea_id=entry.idea_id)
+    if row is None:
+        raise AttachmentNotFound()
+    contest = await Contest.get(id=assignment.contest_id)
+    settings = await JudgingSettings.get_or_none(contest_id=contest.id)
+    blind = is_blind_now(contest, settings)
+    name = neutral_filename(row.id, row.filename) if blind else row.filename
+    return row, name, await storage.get(row.storage_key)
 
 
 async def _author_names(idea_id: int) -> list[str]:

@@ -157,6 +157,14 @@ class ContestRef(BaseModel):
     judging_closes_at: datetime | None
 
 
+class EntryFileOut(BaseModel):
+    id: int
+    filename: str = Field(description="neutral (attachment-<id>.<ext>) while the contest is blind")
+    content_type: str
+    size: int
+    url: str
+
+
 class QueueItemOut(BaseModel):
     id: int
     status: str = Field(description="pending | reviewed")
@@ -169,6 +177,7 @@ class QueueItemOut(BaseModel):
     weighted: float | None
     comment: str
     reviewed_at: datetime | None
+    attachments: list[EntryFileOut] = Field(default_factory=list)
     authors: list[str] | None = Field(
         default=None, description="only when the contest is not blind; absent otherwise"
     )

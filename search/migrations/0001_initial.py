@@ -30,8 +30,18 @@ ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('simple'::regconfig, fold_title), 'A')
     || setweight(to_tsvector('simple'::regconfig, fold_text), 'B')
 ) STORED;
-CREATE INDEX search_document_tsv_gin ON search_document USING gin (tsv);
-CREATE INDEX search_document_unit_prefix ON search_document (index_name, unit_path text_pattern_ops);
+CREATE INDEX search_document_tsv_gin ON search_document USING gin (tsv) WITH (fastupdate = off);
+-- Lists in each sort order and by unit subtree are answered from these indexes alone
+-- (index-only scans: every column a list filters on or counts is included), so a filtered
+-- list reads no table rows but the page's own (see search.postgres).
+CREATE INDEX search_document_newest ON search_document (index_name, created_at DESC, doc_id DESC)
+    INCLUDE (id, votes, hot, field, status, year, kind, unit_path);
+CREATE INDEX search_document_top ON search_document (index_name, votes DESC, created_at DESC, doc_id DESC)
+    INCLUDE (id, hot, field, status, year, kind, unit_path);
+CREATE INDEX search_document_hot ON search_document (index_name, hot DESC, created_at DESC, doc_id DESC)
+    INCLUDE (id, votes, field, status, year, kind, unit_path);
+CREATE INDEX search_document_unit_prefix ON search_document (index_name, unit_path text_pattern_ops)
+    INCLUDE (id, doc_id, created_at, votes, hot, field, status, year, kind);
 """
 
 
@@ -46,7 +56,10 @@ async def create_full_text(apps, schema_editor):  # type: ignore[no-untyped-def]
 async def drop_full_text(apps, schema_editor):  # type: ignore[no-untyped-def]
     client = schema_editor.client
     if client.capabilities.dialect == "postgres":
-        await client.execute_script("ALTER TABLE search_document DROP COLUMN tsv;")
+        await client.execute_script(
+            "DROP INDEX search_document_newest, search_document_top, search_document_hot, "
+            "search_document_unit_prefix; ALTER TABLE search_document DROP COLUMN tsv;"
+        )
     else:
         await client.execute_script(
             "DROP TRIGGER search_document_fts_ai; DROP TRIGGER search_document_fts_ad; "

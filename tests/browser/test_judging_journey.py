@@ -1,6 +1,6 @@
 """Idea contest end to end: the Hà Nội organiser creates the contest and its criteria, two
 members enter their ideas, judges are assigned automatically, the judge scores an entry
-(blind), and the ranking shows the score."""
+(blind, also on the idea bank's pages), and the ranking shows the score."""
 
 from __future__ import annotations
 
@@ -96,6 +96,16 @@ def test_idea_contest_from_criteria_to_ranking(page: Page, live_server: str) -> 
     page.fill("textarea[name=comment]", "Ý tưởng thiết thực.")
     page.click("form button[type=submit]:has-text('Lưu')")
     expect(page.locator(".notice")).to_contain_text("đã được lưu")
+
+    # Outside the judging pages too: in the idea bank the entry shows no author to this judge.
+    page.goto("/ideas")
+    item = page.locator(".list.ideas li", has_text=titles[0])
+    expect(item).to_contain_text("Tác giả được ẩn")
+    item.locator("h2 a").click()
+    expect(page.locator("h1")).to_have_text(titles[0])
+    expect(page.locator("article.idea")).to_contain_text("Tác giả được ẩn")
+    for author in ("Lê Văn An", "Phạm Thị Bình"):
+        assert author not in page.content()
 
     # The ranking shows the scored entry once the in-process worker has aggregated.
     login(page, "organiser@demo.ideabank.vn")

@@ -92,3 +92,37 @@ async def test_only_its_organisers_import(client: httpx2.AsyncClient) -> None:
     assert r.status_code == 401
     r = await client.get(f"/api/v1/contests/{contest_id}/questions", headers=w.alice_auth)  # type: ignore[attr-defined]
     assert r.status_code == 403
+
+
+async def test_row_errors_speak_the_request_language(client: httpx2.AsyncClient) -> None:
+    contest_id, auth, _ = await _contest(client)
+    url = f"/api/v1/contests/{contest_id}/questions"
+    items = questions(3)
+    items[0]["correct"] = [7]
+    items[2]["options"] = ["chỉ một"]
+    r = await client.post(url, json=items, headers=auth)  # Vietnamese by default
+    body = r.json()
+    assert r.status_code == 422
+    assert body["errors"][0] == {"row": 1, "message": "Một đáp án đúng trỏ ra ngoài các phương án."}
+    assert body["error"]["fields"]["rows.1"] == body["errors"][0]["message"]
+    assert body["errors"][1]["row"] == 3 and body["errors"][1]["message"].startswith("options: ")
+    assert "should" not in body["errors"][1]["message"]  # not pydantic's English
+    r = await client.post(url, json=items, headers={**auth, "Accept-Language": "en"})
+    assert r.json()["errors"][0]["message"] == "A correct option points past the options."
+    assert r.json()["errors"][1]["message"] == "options: At least 2 items."
+
+    csv_headers = {**auth, "Content-Type": "text/csv"}
+    r = await client.post(url, content=b"question,answer\nA,B\n", headers=csv_headers)
+    assert r.json()["errors"][0]["message"] == (
+        "Sai cột (thiếu: correct, option_a, option_b, text; không nhận ra: question, answer)."
+    )
+    short = HEADER + "Câu một,A,B\n" + "Câu hai,A,B,C,D,Z,,1,\n"
+    r = await client.post(url, content=short.encode(), headers=csv_headers)
+    assert [e["message"] for e in r.json()["errors"]] == [
+        "Cần 9 ô, nhưng có 3.",
+        "Đáp án đúng “Z” không hợp lệ: dùng các chữ cái A–F.",
+    ]
+    broken = HEADER + '"Câu chưa đóng ngoặc,A,B,C,D,A,,1,\n'
+    r = await client.post(url, content=broken.encode(), headers=csv_headers)
+    assert r.json()["errors"][0]["message"].startswith("CSV bị lỗi")
+    assert await Question.filter(contest_id=contest_id).count() == 0

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 from typing import Any
 
 import httpx2
+import pytest
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
+from accounts.models import Member
+from accounts.permissions import load_principal
+from core import clock
 from core.outbox import OutboxEvent
-from ideas.models import Idea, IdeaStatus
+from ideas import submit_batch
+from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange, SubmissionKey
+from ideas.submission import NewIdea, Stored, write_one
+from search import sync
 from tests.ideas.world import idea_body, new_idea, world
+from tests.support import run_worker
 
 
 async def test_submit_then_read(client: httpx2.AsyncClient) -> None:
@@ -138,3 +153,176 @@ async def test_openapi_lists_the_idea_routes(client: httpx2.AsyncClient) -> None
         "/api/v1/ideas/merges/{id}/undo",
     ):
         assert path in paths, path
+
+
+# --- Submitting many at once: the grouped write (PostgreSQL) and the Idempotency-Key race ---
+
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the grouped write is the PostgreSQL path",
+)
+
+
+async def new_idea_of(member: Member, title: str, **over: Any) -> NewIdea:
+    who = await load_principal(member)
+    values: dict[str, Any] = {
+        "title": title,
+        "summary": "Một ý tưởng gửi cùng lúc với nhiều ý tưởng khác.",
+        "body": "Nội dung **ngắn**.",
+        "field": "education",
+        "tags": ["thử"],
+        "status": IdeaStatus.SUBMITTED,
+        "author_id": who.member_id,
+        "unit_id": who.unit_id,
+        "unit_path": who.unit_path,
+        "co_author_ids": [],
+        "at": clock.now(),
+        "key": None,
+    }
+    values.update(over)
+    return NewIdea(**values)
+
+
+async def test_a_burst_of_submissions_is_stored_whole_and_answered_as_read(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    bodies = [
+        idea_body(
+            title=f"Ý tưởng số {i} cho chi đoàn",
+            tags=[f"thẻ {i}"],
+            status="draft" if i % 5 == 0 else "submitted",
+            co_author_ids=[w.other.id] if i % 3 == 0 else [],
+        )
+        for i in range(25)
+    ]
+    batches_before = submit_batch.batcher().batches
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/ideas", json=b, headers=w.h_author) for b in bodies)
+    )
+    assert [r.status_code for r in answers] == [201] * 25
+    ids = [r.json()["id"] for r in answers]
+    assert len(set(ids)) == 25
+    for body, r in zip(bodies, answers, strict=True):
+        assert r.json()["title"] == body["title"]
+        read = await client.get(f"/api/v1/ideas/{r.json()['id']}", headers=w.h_author)
+        assert read.json() == r.json()  # the 201 built from values at hand is what is stored
+    assert await Idea.all().count() == 25
+    assert await IdeaCoAuthor.filter(member_id=w.other.id).count() == 9
+    history = await StatusChange.filter(idea_id__in=ids).values_list("from_status", "to_status")
+    assert sorted(history) == sorted(("", b["status"]) for b in bodies)
+    assert await OutboxEvent.filter(topic="idea", entity_id__in=ids).count() == 25
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # written together, not one by one
+        assert submit_batch.batcher().batches - batches_before < 25
+
+
+@needs_postgres
+async def test_a_bad_row_fails_alone_and_nothing_of_it_is_stored(database: None) -> None:
+    w = await world()
+    good = [await new_idea_of(w.author, f"Ý tưởng tốt số {i}") for i in range(3)]
+    # a co-author who was deleted after the check: the batch's statement fails as a whole
+    bad = await new_idea_of(w.author, "Ý tưởng có đồng tác giả đã xoá", co_author_ids=[999999])
+    batcher = submit_batch.SubmitBatcher(asyncio.get_running_loop())
+    results = await asyncio.gather(
+        *(batcher.write(i) for i in [good[0], bad, good[1], good[2]]), return_exceptions=True
+    )
+    assert isinstance(results[1], IntegrityError)
+    stored = [r for r in results if isinstance(r, Stored)]
+    assert len(stored) == 3 and all(r.created for r in stored)
+    assert batcher.batches == 1 and batcher.fallbacks == 1  # then retried one by one
+    titles = sorted(str(i.title) for i in await Idea.all())
+    assert titles == sorted(i.title for i in good)
+    ids = [r.idea_id for r in stored]
+    assert await OutboxEvent.filter(topic="idea").count() == 3
+    assert await StatusChange.filter(idea_id__in=ids).count() == 3
+    assert await StatusChange.all().count() == 3
+
+
+@needs_postgres
+async def test_an_answered_idea_is_committed_even_if_its_caller_rolls_back(
+    database: None,
+) -> None:
+    w = await world()
+    idea = await new_idea_of(w.author, "Ý tưởng gửi từ trong một giao dịch")
+    batcher = submit_batch.SubmitBatcher(asyncio.get_running_loop())
+    with contextlib.suppress(LookupError):
+        async with in_transaction():
+            stored = await batcher.write(idea)  # the batch runs in its own transaction
+            raise LookupError("the caller's own work fails after the answer")
+    assert await Idea.filter(id=stored.idea_id).exists()
+    assert await OutboxEvent.filter(topic="idea", entity_id=stored.idea_id).exists()
+
+
+async def test_concurrent_requests_with_one_key_make_one_idea(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    headers = {**w.h_author, "Idempotency-Key": "mobile-retry-7"}
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/ideas", json=idea_body(), headers=headers) for _ in range(8))
+    )
+    assert [r.status_code for r in answers] == [201] * 8
+    assert len({r.json()["id"] for r in answers}) == 1
+    assert await Idea.all().count() == 1
+    assert await OutboxEvent.filter(topic="idea").count() == 1
+    assert await SubmissionKey.filter(member_id=w.author.id).count() == 1
+
+
+@needs_postgres
+async def test_one_key_racing_through_separate_transactions_makes_one_idea(
+    database: None,
+) -> None:
+    w = await world()
+    idea = await new_idea_of(w.author, "Ý tưởng gửi lại khi mạng chập chờn", key="k-1")
+    loop = asyncio.get_running_loop()
+    # two web processes' batchers and two plain writes, all at the same moment
+    first, second = submit_batch.SubmitBatcher(loop), submit_batch.SubmitBatcher(loop)
+    results = await asyncio.gather(
+        first.write(idea), second.write(idea), write_one(idea), write_one(idea)
+    )
+    assert len({r.idea_id for r in results}) == 1
+    assert sum(r.created for r in results) == 1
+    assert await Idea.all().count() == 1
+    assert await StatusChange.all().count() == 1
+    assert await OutboxEvent.filter(topic="idea").count() == 1
+
+
+# arq's Worker.close() calls redis-py's deprecated close() (tests/support.run_worker).
+@pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+async def test_ideas_written_together_are_findable_after_the_worker_runs(
+    app: Starlette, client: httpx2.AsyncClient
+) -> None:
+    w = await world()
+    words = [f"mx{i}zq{i * 7}" for i in range(20)]
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/ideas", json=idea_body(title=f"Sân chơi {word}"), headers=w.h_author
+            )
+            for word in words
+        )
+    )
+    assert [r.status_code for r in answers] == [201] * 20
+    await run_worker(app)
+    for word, r in zip(words, answers, strict=True):
+        found = await client.get("/api/v1/search", params={"q": word, "type": "ideas"})
+        assert [h["id"] for h in found.json()["hits"]] == [r.json()["id"]], word
+
+
+async def test_a_kick_queues_a_drain_unless_one_is_still_ahead(
+    app: Starlette, redis: Redis
+) -> None:
+    async def drains() -> list[bytes]:
+        return sorted(await redis.keys("arq:job:search-drain:*"))
+
+    await sync.kick()
+    queued = await drains()
+    assert len(queued) == 1
+    before = sync.kicks_enqueued()
+    await asyncio.gather(*(sync.kick() for _ in range(20)))
+    assert await drains() == queued  # that drain has not started: it will see these commits
+    assert sync.kicks_enqueued() == before
+    await redis.flushdb()  # the queued drain is lost (Redis flushed or restarted)
+    await sync.kick()
+    assert len(await drains()) == 1  # so the next kick queues one again

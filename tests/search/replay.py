@@ -1,6 +1,8 @@
 """Replaying recorded Meilisearch exchanges (tests/search/recordings/*.json) through
 `httpx2.MockTransport`: each request must be the next one recorded (method, path, the
-query and JSON fields the recording names); the recorded answer is sent back."""
+query and JSON fields the recording names); the recorded answer is sent back. An exchange
+marked `"repeat": true` answers every further request like it (polling a task that never
+ends) and counts as done once it has answered one."""
 
 from __future__ import annotations
 
@@ -14,9 +16,16 @@ RECORDINGS = Path(__file__).parent / "recordings"
 
 
 def _contains(actual: Any, expected: Any) -> bool:
+    """`actual` has every key `expected` names (recursively); lists match item by item."""
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(
             k in actual and _contains(actual[k], v) for k, v in expected.items()
+        )
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(_contains(a, e) for a, e in zip(actual, expected, strict=True))
         )
     return bool(actual == expected)
 
@@ -28,6 +37,7 @@ class Replay:
             data = json.loads((RECORDINGS / f"{name}.json").read_text(encoding="utf-8"))
             self.exchanges.extend(data["exchanges"])
         self.seen: list[httpx2.Request] = []
+        self.repeated = 0
 
     @property
     def transport(self) -> httpx2.MockTransport:
@@ -35,7 +45,11 @@ class Replay:
 
     def handle(self, request: httpx2.Request) -> httpx2.Response:
         assert self.exchanges, f"unexpected request {request.method} {request.url}"
-        exchange = self.exchanges.pop(0)
+        exchange = self.exchanges[0]
+        if exchange.get("repeat"):
+            self.repeated += 1
+        else:
+            self.exchanges.pop(0)
         want, answer = exchange["request"], exchange["response"]
         assert (request.method, request.url.path) == (want["method"], want["path"])
         for key, value in want.get("query", {}).items():
@@ -51,4 +65,5 @@ class Replay:
         return httpx2.Response(answer["status"], json=answer["json"], request=request)
 
     def done(self) -> bool:
-        return not self.exchanges
+        left = [e for e in self.exchanges if not (e.get("repeat") and self.repeated)]
+        return not left

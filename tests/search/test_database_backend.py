@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import httpx2
 import pytest
 
+from core import db
 from search import engine, service
 from search.port import SearchQuery
 from tests.search.conftest import doc
@@ -235,3 +237,128 @@ async def test_counts_stop_at_the_cap_and_relevance_ranks_the_newest(
     assert sorted(h.id for h in result.hits) == [4, 5]  # the two newest matches, ranked
     top = await service.search(SearchQuery(index="ideas", text="cay xanh", sort="newest"))
     assert [h.id for h in top.hits] == [5, 4, 3, 2, 1]  # other sorts order every match
+
+
+async def test_a_capped_count_says_there_are_more(
+    search_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import database
+
+    monkeypatch.setattr(database, "COUNT_CAP", 3)
+    backend = engine.get_backend()
+    await backend.upsert("ideas", [doc(i, f"Cây xanh số {i}") for i in range(1, 4)])
+    exact = await service.search(SearchQuery(index="ideas", text="cay xanh", facets=["field"]))
+    assert (exact.total, exact.total_is_estimate) == (3, False)
+    await backend.upsert("ideas", [doc(4, "Cây xanh số 4", field="environment")])
+    more = await service.search(SearchQuery(index="ideas", text="cay xanh", facets=["field"]))
+    assert (more.total, more.total_is_estimate) == (3, True)
+    assert sum(more.facets["field"].values()) == 3
+    listed = await service.search(SearchQuery(index="ideas", sort="top", facets=["field"]))
+    assert (listed.total, listed.total_is_estimate) == (3, True)
+    assert len(listed.hits) == 4  # pages still reach every match
+    if db.is_postgres():  # PostgreSQL counts the newest matches
+        assert more.facets["field"] == {"environment": 1, "education": 2}
+
+
+async def test_only_the_last_word_is_a_prefix_on_postgres(indexed: None) -> None:
+    assert await run("da na") == [1]  # the word being typed
+    assert await run("cay xa") == [2]
+    # a word before the last must be whole on PostgreSQL (as in Meilisearch); SQLite's FTS5
+    # path keeps matching every word as a prefix
+    assert sorted(await run("chuy doi")) == ([] if db.is_postgres() else [1, 3])
+    assert await run("ca xanh") == ([] if db.is_postgres() else [2])
+
+
+async def test_relevance_pages_and_deep_pages(
+    search_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import database
+
+    monkeypatch.setattr(database, "COUNT_CAP", 4)
+    monkeypatch.setattr(database, "RANK_POOL", 4)
+    titles = {1: "Nước sạch", 2: "Giếng nước sạch", 3: "Lọc nước", 4: "Nước sạch cho trường"}
+    await engine.get_backend().upsert(
+        "ideas",
+        [doc(i, t, summary="nước sạch cho bản" if i == 3 else "Khác") for i, t in titles.items()]
+        + [doc(i, f"Ý tưởng {i}", body="dùng nước mưa") for i in range(5, 9)],
+    )
+
+    async def ids(**kw: object) -> list[int]:
+        result = await service.search(SearchQuery(index="ideas", **kw))  # type: ignore[arg-type]
+        return [h.id for h in result.hits]
+
+    # only the 4 newest matches of "nuoc" are ranked (equal here: newest first), in pages
+    assert await ids(text="nuoc", limit=2) == [8, 7]
+    assert await ids(text="nuoc", limit=2, offset=2) == [6, 5]
+    assert await ids(text="nuoc", limit=2, offset=4) == []
+    ranked = await ids(text="nuoc sach")
+    assert sorted(ranked) == [1, 2, 3, 4] and ranked[-1] == 3  # summary below titles
+    # newest: a page inside the counted matches and one beyond them
+    assert await ids(text="nuoc", sort="newest", limit=3) == [8, 7, 6]
+    assert await ids(text="nuoc", sort="newest", limit=3, offset=3) == [5, 4, 3]
+    assert await ids(sort="newest", limit=2, offset=6) == [2, 1]
+
+
+@pytest.mark.parametrize("scan", [6, 2])  # enough newest documents / too few: read again
+async def test_common_words_read_from_the_newest_give_the_same_answers(
+    search_db: None, monkeypatch: pytest.MonkeyPatch, scan: int
+) -> None:
+    if not db.is_postgres():
+        pytest.skip("PostgreSQL's plan for common words")
+    from search import database, postgres
+
+    monkeypatch.setattr(database, "COUNT_CAP", 3)
+    monkeypatch.setattr(database, "RANK_POOL", 3)
+    monkeypatch.setattr(postgres, "RECENT_SCAN", scan)
+    await engine.get_backend().upsert(
+        "ideas",
+        [
+            doc(
+                i,
+                f"Cây xanh {i}" if i % 3 else f"Nước sạch {i}",
+                body="trồng cây xanh" if i % 4 == 0 else "khác",
+                field="environment" if i % 2 else "education",
+                votes=(i * 7) % 11,
+                hot=float((i * 5) % 13),
+            )
+            for i in range(1, 16)
+        ],
+    )
+    shapes: list[dict[str, object]] = [
+        {"text": "cay xanh"},
+        {"text": "cay xa", "sort": "newest"},
+        {"text": "cay xanh", "sort": "newest", "offset": 2, "limit": 2},
+        {"text": "cay xanh", "sort": "top", "offset": 2, "limit": 3},
+        {"text": "cay", "sort": "hot"},
+        {"text": "cay xanh", "filters": {"field": "environment"}, "sort": "top"},
+        {"text": "nuoc sach", "sort": "hot"},
+    ]
+
+    async def answers(common: bool) -> list[object]:
+        monkeypatch.setattr(postgres, "_is_common", lambda words, freqs: common)
+        out: list[object] = []
+        for shape in shapes:
+            r = await service.search(SearchQuery(index="ideas", facets=["field"], **shape))  # type: ignore[arg-type]
+            out.append(([h.id for h in r.hits], r.total, r.total_is_estimate, r.facets))
+        return out
+
+    assert await answers(common=True) == await answers(common=False)
+
+
+async def test_api_and_pages_say_more_than_when_counting_stopped(
+    client: httpx2.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import database
+
+    monkeypatch.setattr(database, "COUNT_CAP", 3)
+    await engine.get_backend().upsert(
+        "ideas", [doc(i, f"Cây xanh số {i}", field="environment") for i in range(1, 6)]
+    )
+    body = (await client.get("/api/v1/search", params={"q": "cay xanh"})).json()
+    assert (body["total"], body["total_is_estimate"]) == (3, True)
+    listed = (await client.get("/api/v1/ideas", params={"q": "cay xanh"})).json()
+    assert (listed["total"], listed["total_is_estimate"]) == (3, True)
+    exact = (await client.get("/api/v1/search", params={"q": "cay xanh so 2"})).json()
+    assert (exact["total"], exact["total_is_estimate"]) == (1, False)
+    assert "Hơn 3 kết quả" in (await client.get("/search", params={"q": "cay xanh"})).text
+    assert "Tìm thấy hơn 3 ý tưởng" in (await client.get("/ideas", params={"q": "cay"})).text

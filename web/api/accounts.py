@@ -6,13 +6,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from accounts import service, tokens
-from accounts.schemas import MemberOut, RegisterIn, RoleGrantOut, RoleIn, TokenIn, TokenOut
+from accounts import lookup, service, tokens
+from accounts.schemas import (
+    FoundMember,
+    FoundMembers,
+    MemberLookupQuery,
+    MemberOut,
+    RegisterIn,
+    RoleGrantOut,
+    RoleIn,
+    TokenIn,
+    TokenOut,
+    UnitRef,
+)
 from web import context
 from web.auth import forget
 from web.login import login
 from web.openapi import api_route, to_json
-from web.parsing import parse_json
+from web.parsing import parse_json, parse_query
+
+# Member lookups per member: enough for type-ahead, too few to walk the member list.
+LOOKUP_LIMIT = "30/minute"
 
 
 async def register(request: Request) -> Response:
@@ -58,6 +72,26 @@ async def grant_role(request: Request) -> Response:
     )
 
 
+async def find_members(request: Request) -> Response:
+    """Signed-in members look others up by name or e-mail (rules: `accounts.lookup`)."""
+    who = context.member(request)
+    await context.limiter(request).hit(LOOKUP_LIMIT, f"member-lookup:{who.member_id}")
+    query = parse_query(request, MemberLookupQuery)
+    found = await lookup.find_members(query.q)
+    return to_json(
+        FoundMembers(
+            items=[
+                FoundMember(
+                    id=f.id,
+                    display_name=f.display_name,
+                    unit=UnitRef(id=f.unit_id, name=f.unit_name),
+                )
+                for f in found
+            ]
+        )
+    )
+
+
 routes: list[BaseRoute] = [
     api_route(
         "/auth/register",
@@ -87,6 +121,15 @@ routes: list[BaseRoute] = [
         status=204,
     ),
     api_route("/me", "GET", me, summary="The current member", tag="accounts", response=MemberOut),
+    api_route(
+        "/members",
+        "GET",
+        find_members,
+        summary="Find members by name or e-mail (no e-mails in answers)",
+        tag="accounts",
+        query=MemberLookupQuery,
+        response=FoundMembers,
+    ),
     api_route(
         "/roles",
         "POST",

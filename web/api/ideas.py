@@ -12,10 +12,11 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 
 from core.errors import Forbidden
-from ideas import attachments, discussion, merging, review, service, votes
+from ideas import attachments, discussion, merging, review, service, submission, votes
 from ideas.browse import Browse, browse, similar, unit_path
 from ideas.errors import BadFileType, FileTooLarge
 from ideas.export import ExportFilter, rows
+from ideas.identity import masked_commenters, neutral_filename
 from ideas.models import Comment, Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import card, idea_out
 from ideas.rules import MAX_ATTACHMENT_BYTES
@@ -54,16 +55,6 @@ from web.parsing import PageParams, parse_json, parse_query, path_int, read_form
 PublicStatus = Literal["submitted", "under_review", "accepted", "rejected", "implemented"]
 
 
-IDEMPOTENCY_TTL_S = 24 * 3600
-
-
-def idempotency_key(request: Request, member_id: int) -> str | None:
-    """The Redis key remembering a submission made with this `Idempotency-Key` header
-    (per member, kept a day), or None without the header."""
-    raw = request.headers.get("idempotency-key", "").strip()
-    return f"idem:ideas:{member_id}:{raw[:200]}" if raw else None
-
-
 def storage(request: Request) -> Storage:
     return LocalStorage(context.settings(request).uploads_dir)
 
@@ -77,7 +68,8 @@ class IdeaQuery(PageParams):
     sort: Literal["newest", "top", "hot", "relevance"] | None = None
 
 
-async def list_query(query: IdeaQuery) -> IdeaList:
+async def list_query(query: IdeaQuery, hidden: frozenset[int]) -> IdeaList:
+    """One page of ideas; `hidden`: ideas whose authors the viewer may not see."""
     result = await browse(
         Browse(
             text=query.q,
@@ -91,8 +83,9 @@ async def list_query(query: IdeaQuery) -> IdeaList:
         )
     )
     return IdeaList(
-        items=[card(h) for h in result.hits],
+        items=[card(h, hidden) for h in result.hits],
         total=result.total,
+        total_is_estimate=result.total_is_estimate,
         page=query.page,
         per_page=query.per_page,
         facets=result.facets,
@@ -101,29 +94,26 @@ async def list_query(query: IdeaQuery) -> IdeaList:
 
 
 async def list_ideas(request: Request) -> Response:
-    return to_json(await list_query(parse_query(request, IdeaQuery)))
+    query = parse_query(request, IdeaQuery)
+    return to_json(await list_query(query, await context.hidden_ideas(request)))
 
 
 async def create_idea(request: Request) -> Response:
     who = context.member(request)
     await context.limiter(request).hit("30/minute", f"idea-submit:{who.member_id}")
     data = await parse_json(request, IdeaIn)
-    key = idempotency_key(request, who.member_id)
-    if key is not None:
-        done = await request.app.state.services.pool.get(key)
-        if done is not None:  # the same submission again: the same answer, nothing new
-            return to_json(await idea_out(await Idea.get(id=int(done))), status=201)
-    idea = await service.submit(who, data)
-    if key is not None:
-        await request.app.state.services.pool.set(key, idea.id, ex=IDEMPOTENCY_TTL_S)
-    return to_json(await idea_out(idea), status=201)
+    done = await submission.submit(who, data, key=request.headers.get("idempotency-key"))
+    if not done.created:  # the key was used before: that idea, as it is now; nothing new
+        return to_json(await idea_out(await Idea.get(id=done.idea_id)), status=201)
+    return to_json(submission.answer(done), status=201)
 
 
 async def get_idea(request: Request) -> Response:
     from ideas.access import visible_idea
 
     idea = await visible_idea(path_int(request), context.principal(request))
-    return to_json(await idea_out(idea))
+    hide = idea.id in await context.hidden_ideas(request)
+    return to_json(await idea_out(idea, hide_authors=hide))
 
 
 async def patch_idea(request: Request) -> Response:
@@ -154,11 +144,13 @@ async def unvote(request: Request) -> Response:
     return to_json(VotesOut(votes=await votes.unvote(context.member(request), path_int(request))))
 
 
-def comment_out(c: Comment, name: str) -> CommentOut:
+def comment_out(c: Comment, name: str, masked: frozenset[int] = frozenset()) -> CommentOut:
+    """`masked`: members whose names the viewer may not see here (`ideas.identity`)."""
+    hide = c.author_id in masked
     return CommentOut(
         id=c.id,
         idea_id=c.idea_id,
-        author=Person(id=c.author_id, display_name=name),
+        author=Person(id=0, display_name="") if hide else Person(id=c.author_id, display_name=name),
         body=c.body,
         created_at=c.created_at,
     )
@@ -169,9 +161,10 @@ async def list_comments(request: Request) -> Response:
     items, total = await discussion.comments(
         context.principal(request), path_int(request), offset=page.offset, limit=page.per_page
     )
+    masked = await masked_commenters(path_int(request), await context.hidden_ideas(request))
     return to_json(
         CommentList(
-            items=[comment_out(c, n) for c, n in items],
+            items=[comment_out(c, n, masked) for c, n in items],
             total=total,
             page=page.page,
             per_page=page.per_page,
@@ -212,7 +205,8 @@ async def review_idea(request: Request) -> Response:
     who = context.member(request)
     data = await parse_json(request, ReviewIn)
     idea = await review.review(who, path_int(request), IdeaStatus(data.status), data.note)
-    return to_json(await idea_out(idea))
+    hide = idea.id in await context.hidden_ideas(request)
+    return to_json(await idea_out(idea, hide_authors=hide))
 
 
 def merge_out(row: Merge) -> MergeOut:
@@ -284,11 +278,15 @@ async def get_attachment(request: Request) -> Response:
     disposition = "inline" if row.content_type.startswith("image/") else "attachment"
     from urllib.parse import quote
 
+    name = row.filename
+    if row.idea_id in await context.hidden_ideas(request):
+        name = neutral_filename(row.id, row.filename)
+
     return Response(
         data,
         media_type=row.content_type,
         headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(row.filename)}",
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=3600",
         },
@@ -311,7 +309,12 @@ async def export_csv(request: Request) -> Response:
     if path is not None and not who.organizes(path):
         raise Forbidden()
     flt = ExportFilter(
-        field=query.field, status=query.status, unit_path=path, year=query.year, text=query.q
+        field=query.field,
+        status=query.status,
+        unit_path=path,
+        year=query.year,
+        text=query.q,
+        sort=query.sort,
     )
     return StreamingResponse(
         _encoded(rows(who, flt)),

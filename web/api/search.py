@@ -52,6 +52,10 @@ class SearchHitOut(BaseModel):
 class SearchOut(BaseModel):
     hits: list[SearchHitOut]
     total: int
+    total_is_estimate: bool = Field(
+        default=False,
+        description="true when counting stopped at a bound: more than `total` results match",
+    )
     took_ms: int
     page: int
     per_page: int
@@ -64,9 +68,11 @@ def read_params(request: Request) -> SearchParams:
     return SearchParams.model_validate(data)
 
 
-def hit_out(index: str, hit: SearchHit) -> SearchHitOut:
+def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
+    """One hit; `hidden`: ideas whose authors the viewer may not see (`ideas.identity`)."""
     doc: dict[str, Any] = hit.document
     kind = "idea" if index == "ideas" else "contest"
+    hide = index == "ideas" and hit.id in hidden
     return SearchHitOut(
         type=kind,
         id=hit.id,
@@ -78,8 +84,8 @@ def hit_out(index: str, hit: SearchHit) -> SearchHitOut:
         status=str(doc.get("status", "")),
         field=doc.get("field") or None,
         kind=doc.get("kind") or None,
-        unit_name=doc.get("unit_name") or None,
-        author_name=doc.get("author_name") or None,
+        unit_name=None if hide else doc.get("unit_name") or None,
+        author_name=None if hide else doc.get("author_name") or None,
         votes=int(doc.get("votes") or 0),
         created_at=int(doc.get("created_at") or 0),
     )
@@ -100,10 +106,12 @@ async def search_endpoint(request: Request) -> Response:
         limit=params.per_page,
         facets=("field", "status") if params.type == "ideas" else ("status", "kind"),
     )
+    hidden = await context.hidden_ideas(request)
     return to_json(
         SearchOut(
-            hits=[hit_out(params.type, h) for h in result.hits],
+            hits=[hit_out(params.type, h, hidden) for h in result.hits],
             total=result.total,
+            total_is_estimate=result.total_is_estimate,
             took_ms=result.took_ms,
             page=params.page,
             per_page=params.per_page,

@@ -12,12 +12,13 @@ from starlette.routing import BaseRoute, Route
 
 import contests.documents  # noqa: F401  (registers the "contest" search source)
 from accounts.models import Unit, UnitLevel
-from contests import attempts, questions, results, rounds, service
+from contests import attempts, question_edits, questions, results, rounds, service
 from contests.errors import BadContest, NotContestOrganiser
-from contests.models import Contest, ContestKind, ContestStatus
+from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
 from core.errors import DomainError
 from web import context, i18n
+from web.api.quiz_manage import import_errors
 from web.errors import field_errors
 from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
@@ -152,6 +153,7 @@ async def manage_create(request: Request) -> Response:
             unit_id=num("unit_id") or 0,
             opens_at=local_input(values.get("opens_at", ""), "opens_at"),
             closes_at=local_input(values.get("closes_at", ""), "closes_at"),
+            eligibility_unit_id=num("eligibility_unit_id"),
             min_age=num("min_age"),
             max_age=num("max_age"),
             judging_opens_at=local_input(values["judging_opens_at"], "judging_opens_at")
@@ -207,13 +209,13 @@ async def upload_questions(request: Request) -> Response:
         return render(
             request,
             "contests/import_report.html",
-            {"contest": contest, "created": 0, "errors": errors},
+            {"contest": contest, "created": 0, "errors": import_errors(errors)},
             status_code=422,
         )
     return render(
         request,
         "contests/import_report.html",
-        {"contest": contest, "created": result.created, "errors": result.errors},
+        {"contest": contest, "created": result.created, "errors": import_errors(result.errors)},
     )
 
 
@@ -240,10 +242,141 @@ async def create_round(request: Request) -> Response:
         time_limit_s=num("time_limit_min", 10) * 60,
         max_attempts=num("max_attempts", 1),
         tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
+        difficulties=[d for d in range(1, 6) if values.get(f"difficulty_{d}") == "1"],
+        counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
         prediction_question=values.get("prediction_question") or None,
+        explanations_after_close=values.get("explanations_immediately") != "1",
         now=clock.now(),
     )
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)
+
+
+async def question_bank(request: Request) -> Response:
+    """The organisers' question bank: every question with its key, edit links, 50 a page."""
+    principal = context.principal(request)
+    contest_id = int(request.path_params["id"])
+    raw_page = request.query_params.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+    rows, total = await questions.list_questions(principal, contest_id, (page - 1) * 50, 50)
+    return render(
+        request,
+        "contests/questions.html",
+        {
+            "contest": await service.get_contest(contest_id),
+            "questions": rows,
+            "total": total,
+            "page": page,
+            "letters": "ABCDEF",
+            "notice": request.query_params.get("done"),
+        },
+    )
+
+
+def _question_form(question: Question) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "text": question.text,
+        "tags": ", ".join(question.tags),
+        "difficulty": str(question.difficulty),
+        "explanation": question.explanation,
+        "correct": {str(i) for i in question.correct},
+        "retired": question.retired_at is not None,
+    }
+    for n, letter in enumerate("abcdef"):
+        values[f"option_{letter}"] = question.options[n] if n < len(question.options) else ""
+    return values
+
+
+async def _question_page(
+    request: Request,
+    question: Question,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "contests/question_edit.html",
+        {
+            "question": question,
+            "contest": await service.get_contest(question.contest_id),
+            "form": form,
+            "errors": errors,
+            "in_use": await question_edits.drawn(question),
+        },
+        status_code=status_code,
+    )
+
+
+async def question_edit(request: Request) -> Response:
+    question = await question_edits.organised_question(
+        context.principal(request), int(request.path_params["id"])
+    )
+    return await _question_page(request, question, _question_form(question), {})
+
+
+async def question_save(request: Request) -> Response:
+    form = await read_form(request)
+    principal = context.principal(request)
+    question = await question_edits.organised_question(principal, int(request.path_params["id"]))
+    options = [str(form.get(f"option_{c}") or "") for c in "abcdef"]
+    while options and not options[-1].strip():
+        options.pop()
+    chosen = form.getlist("correct")
+    correct = sorted({int(v) for v in chosen if isinstance(v, str) and v.isdigit()})
+    raw_difficulty = str(form.get("difficulty") or "1")
+    values: dict[str, Any] = {
+        "text": str(form.get("text") or ""),
+        "tags": str(form.get("tags") or ""),
+        "difficulty": raw_difficulty,
+        "explanation": str(form.get("explanation") or ""),
+        "correct": {str(i) for i in correct},
+        "retired": form.get("retired") == "1",
+        **{f"option_{c}": str(form.get(f"option_{c}") or "") for c in "abcdef"},
+    }
+    try:
+        if not raw_difficulty.isdigit():
+            raise BadContest(fields={"difficulty": "Must be a whole number."})
+        await question_edits.update_question(
+            principal,
+            question.id,
+            {
+                "text": values["text"],
+                "options": options,
+                "correct": correct,
+                "tags": [t for t in values["tags"].replace(";", ",").split(",") if t.strip()],
+                "difficulty": int(raw_difficulty),
+                "explanation": values["explanation"],
+            },
+            clock.now(),
+            retired=values["retired"],
+        )
+    except ValidationError as exc:
+        return await _question_page(request, question, values, field_errors(exc), 422)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors.setdefault("form", i18n.gettext(exc.text))
+        return await _question_page(request, question, values, errors, exc.status)
+    return RedirectResponse(
+        f"/contests/{question.contest_id}/questions?done=saved", status_code=303
+    )
+
+
+async def question_delete(request: Request) -> Response:
+    await read_form(request)
+    principal = context.principal(request)
+    question = await question_edits.organised_question(principal, int(request.path_params["id"]))
+    try:
+        await question_edits.delete_question(principal, question.id, clock.now())
+    except DomainError as exc:
+        if exc.status != 409:
+            raise
+        errors = {"form": i18n.gettext(exc.text)}
+        return await _question_page(request, question, _question_form(question), errors, 409)
+    return RedirectResponse(
+        f"/contests/{question.contest_id}/questions?done=deleted", status_code=303
+    )
 
 
 async def mine(request: Request) -> Response:
@@ -262,4 +395,8 @@ routes: list[BaseRoute] = [
     Route("/contests/{id:int}/results/publish", publish_results, methods=["POST"]),
     Route("/contests/{id:int}/questions", upload_questions, methods=["POST"]),
     Route("/contests/{id:int}/rounds", create_round, methods=["POST"]),
+    Route("/contests/{id:int}/questions", question_bank, methods=["GET"]),
+    Route("/questions/{id:int}/edit", question_edit, methods=["GET"]),
+    Route("/questions/{id:int}/edit", question_save, methods=["POST"]),
+    Route("/questions/{id:int}/delete", question_delete, methods=["POST"]),
 ]

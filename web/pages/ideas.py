@@ -16,6 +16,7 @@ from core.errors import DomainError
 from ideas import attachments, discussion, merging, review, service, votes
 from ideas.access import can_see, is_author, visible_idea
 from ideas.browse import similar
+from ideas.identity import masked_commenters
 from ideas.models import Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
@@ -24,6 +25,7 @@ from web import context, i18n
 from web.api.ideas import IdeaQuery, list_query, read_upload, storage
 from web.errors import field_errors
 from web.labels import FIELD_LABELS
+from web.pages.coauthors import chosen, read_co_authors
 from web.parsing import form_model, parse_query, path_int, read_form
 from web.templating import render
 
@@ -62,11 +64,12 @@ async def ideas_page(request: Request) -> Response:
     except ValidationError as exc:
         errors = field_errors(exc)
         query = IdeaQuery()
+    hidden = await context.hidden_ideas(request)
     try:
-        result = await list_query(query)
+        result = await list_query(query, hidden)
     except DomainError as exc:
         errors = dict(exc.fields)
-        result = await list_query(IdeaQuery())
+        result = await list_query(IdeaQuery(), hidden)
     provinces = await Unit.filter(level=UnitLevel.PROVINCE).order_by("name")
     pages = max(1, -(-result.total // query.per_page))
     return render(
@@ -90,6 +93,9 @@ async def detail_page(request: Request) -> Response:
     raw_page = request.query_params.get("cpage", "1")
     page = min(int(raw_page), 10_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
     comments, total = await discussion.comments(who, idea.id, offset=(page - 1) * 50, limit=50)
+    hidden = await context.hidden_ideas(request)
+    masked = await masked_commenters(idea.id, hidden)
+    comments = [(c, "" if c.author_id in masked else name) for c, name in comments]
     organiser = who is not None and who.organizes(idea.unit_path)
     merges = (
         await Merge.filter(target_id=idea.id, undone_at__isnull=True).order_by("id")
@@ -101,7 +107,7 @@ async def detail_page(request: Request) -> Response:
         request,
         "ideas/detail.html",
         {
-            "idea": await idea_out(idea),
+            "idea": await idea_out(idea, hide_authors=idea.id in hidden),
             "history": await history(idea.id),
             "comments": comments,
             "comment_total": total,
@@ -129,11 +135,6 @@ def _tags(form: FormData) -> list[str]:
     return [t.strip() for t in raw.split(",") if t.strip()]
 
 
-def _co_authors(form: FormData) -> list[int]:
-    raw = str(form.get("co_author_ids") or "")
-    return [int(p) for p in raw.replace(" ", ",").split(",") if p.strip().isdigit()]
-
-
 async def new_page(request: Request) -> Response:
     if (login := to_login(request)) is not None:
         return login
@@ -150,20 +151,42 @@ async def new_submit(request: Request) -> Response:
     form = await read_form(request)
     values = _form_values(form)
     action = values.get("action", "submitted")
+    co = await read_co_authors(form)
     if action == "check":
         text = " ".join([values.get("title", ""), values.get("summary", "")])
         found = await similar(text) if text.strip() else []
         return render(
             request,
             "ideas/form.html",
-            {"form": values, "errors": {}, "idea": None, "similar": found, **labels()},
+            {
+                "form": values,
+                "errors": co.errors(),
+                "idea": None,
+                "similar": found,
+                **co.context(values),
+                **labels(),
+            },
         )
     data: dict[str, Any] = {k: values.get(k, "") for k in ("title", "summary", "body", "field")}
     data["tags"] = _tags(form)
-    data["co_author_ids"] = _co_authors(form)
+    data["co_author_ids"] = co.ids
     data["status"] = "draft" if action == "draft" else "submitted"
     try:
         payload = IdeaIn.model_validate(data)
+        if co.unknown:  # nothing is stored while an address is unknown
+            return render(
+                request,
+                "ideas/form.html",
+                {
+                    "form": values,
+                    "errors": co.errors(),
+                    "idea": None,
+                    "similar": None,
+                    **co.context(values),
+                    **labels(),
+                },
+                status_code=422,
+            )
         idea = await service.submit(who, payload)
     except ValidationError as exc:
         return render(
@@ -171,9 +194,10 @@ async def new_submit(request: Request) -> Response:
             "ideas/form.html",
             {
                 "form": values,
-                "errors": field_errors(exc),
+                "errors": {**field_errors(exc), **co.errors()},
                 "idea": None,
                 "similar": None,
+                **co.context(values),
                 **labels(),
             },
             status_code=422,
@@ -185,7 +209,14 @@ async def new_submit(request: Request) -> Response:
         return render(
             request,
             "ideas/form.html",
-            {"form": values, "errors": errors, "idea": None, "similar": None, **labels()},
+            {
+                "form": values,
+                "errors": errors,
+                "idea": None,
+                "similar": None,
+                **co.context(values),
+                **labels(),
+            },
             status_code=exc.status,
         )
     return back(f"/ideas/{idea.id}", "created")
@@ -203,7 +234,6 @@ async def edit_page(request: Request) -> Response:
         "body": idea.body,
         "field": idea.field.value,
         "tags": ", ".join(idea.tags),
-        "co_author_ids": ", ".join(str(p.id) for p in out.co_authors),
     }
     if not await is_author(idea, who):
         from ideas.errors import NotAnAuthor
@@ -218,6 +248,7 @@ async def edit_page(request: Request) -> Response:
             "idea": out,
             "similar": None,
             "max_mb": MAX_ATTACHMENT_BYTES // 2**20,
+            **await chosen([p.id for p in out.co_authors]),
             **labels(),
         },
     )
@@ -230,21 +261,28 @@ async def edit_submit(request: Request) -> Response:
     values = _form_values(form)
     data: dict[str, Any] = {k: values.get(k, "") for k in ("title", "summary", "body", "field")}
     data["tags"] = _tags(form)
-    data["co_author_ids"] = _co_authors(form)
+    co = await read_co_authors(form)
+    data["co_author_ids"] = co.ids
     if values.get("action") == "submitted":
         data["status"] = "submitted"
     try:
-        await service.update(who, idea_id, IdeaPatch.model_validate(data))
+        patch = IdeaPatch.model_validate(data)
+        errors = co.errors()
+        if not errors:  # nothing is stored while an address is unknown
+            await service.update(who, idea_id, patch)
     except ValidationError as exc:
+        errors = {**field_errors(exc), **co.errors()}
+    if errors:
         idea = await idea_out(await visible_idea(idea_id, who))
         return render(
             request,
             "ideas/form.html",
             {
                 "form": values,
-                "errors": field_errors(exc),
+                "errors": errors,
                 "idea": idea,
                 "similar": None,
+                **co.context(values),
                 **labels(),
             },
             status_code=422,

@@ -16,6 +16,7 @@ from contests.judging import (
     criteria,
     entries,
     judges,
+    present,
     progress,
     ranking,
     reviews,
@@ -24,10 +25,10 @@ from contests.judging import (
 from contests.judging import schemas as s
 from contests.judging.criteria import CriterionSpec
 from contests.judging.errors import MemberNotFound
-from contests.judging.models import Assignment, Basis
+from contests.judging.models import Assignment, Basis, Entry
 from core import clock
 from core.errors import DomainError
-from ideas.models import IdeaField
+from ideas.models import Idea, IdeaField
 from web import context, i18n
 from web.auth import forget_all
 from web.errors import field_errors
@@ -136,6 +137,7 @@ async def review_page(
         "judging/review.html",
         {
             "item": item,
+            "files": present.queue_item(item).attachments,
             "values": values if values is not None else current,
             "comment": (values or {}).get("comment", item.assignment.comment),
             "error": error,
@@ -314,6 +316,28 @@ async def manage_submit(request: Request) -> Response:
     )
 
 
+async def history_page(request: Request) -> Response:
+    """Every saved version of one review, for the contest's organisers."""
+    who = context.principal(request)
+    if who is None:
+        return _login_redirect(request)
+    assignment_id = path_int(request)
+    edits = await reviews.history(who, assignment_id)
+    row = await Assignment.get(id=assignment_id)
+    entry = await Entry.get(id=row.entry_id)
+    return render(
+        request,
+        "judging/history.html",
+        {
+            "contest": await service.contest_or_404(row.contest_id),
+            "judge": await Member.get(id=row.judge_id),
+            "idea": await Idea.get(id=entry.idea_id),
+            "criteria": await criteria.list_criteria(row.contest_id),
+            "edits": edits,
+        },
+    )
+
+
 async def ranking_page(request: Request) -> Response:
     who = context.principal(request)
     view = await ranking.ranking(who, path_int(request), None)
@@ -335,6 +359,7 @@ routes: list[BaseRoute] = [
     Route("/judging", queue_page, methods=["GET"]),
     Route("/judging/assignments/{id:int}", review_page, methods=["GET"]),
     Route("/judging/assignments/{id:int}", review_submit, methods=["POST"]),
+    Route("/judging/assignments/{id:int}/history", history_page, methods=["GET"]),
     Route(f"{C}/judging/manage", manage_page, methods=["GET"]),
     Route(C + "/judging/manage/{action:str}", manage_submit, methods=["POST"]),
     Route(f"{C}/ranking", ranking_page, methods=["GET"]),

@@ -5,21 +5,35 @@ countdown, autosave and the submit at the deadline."""
 from __future__ import annotations
 
 import contextlib
+from datetime import datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 import contests.documents  # noqa: F401  (registers the "contest" search source)
-from accounts.models import UnitLevel
-from contests import attempts, leaderboard, participation, ranking, rounds, service, tasks
-from contests.errors import AttemptClosed
-from contests.models import AttemptStatus, Question
+from accounts.models import Unit, UnitLevel
+from contests import (
+    attempts,
+    leaderboard,
+    participation,
+    ranking,
+    rounds,
+    service,
+    tasks,
+    unit_board,
+)
+from contests.errors import AttemptClosed, BadContest
+from contests.models import AttemptStatus, Question, Round
 from core import clock
-from web import context
+from core.errors import DomainError
+from web import context, i18n
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
-from web.parsing import read_form
-from web.templating import render
+from web.api.quiz_manage import UnitsQuery
+from web.pages.contests import local_input
+from web.parsing import parse_query, read_form
+from web.templating import LOCAL_TZ, render
 
 
 async def round_page(request: Request) -> Response:
@@ -30,11 +44,11 @@ async def round_page(request: Request) -> Response:
     rows: list[leaderboard.Row] = []
     total = 0
     me = None
-    units: list[participation.UnitStats] = []
+    units: list[unit_board.UnitStats] = []
     if visible:
         rows, total = await leaderboard.page(round_, 0, 20)
         me = await leaderboard.rank_of(round_, principal.member_id) if principal else None
-        units = await participation.by_level(round_, UnitLevel.PROVINCE)
+        units = (await unit_board.board(round_, level=UnitLevel.PROVINCE)).rows
     mine = []
     if principal:
         mine = [a for a in await attempts.member_attempts(principal) if a.round_id == round_.id]
@@ -54,6 +68,38 @@ async def round_page(request: Request) -> Response:
             "organiser": service.is_organizer(principal, round_.contest),
             "eligible": principal is not None and service.is_eligible(principal, round_.contest),
             "error_of": ranking.prediction_error,
+        },
+    )
+
+
+async def units_page(request: Request) -> Response:
+    """The unit board of a round at any level: each unit links to the units below it."""
+    principal = context.principal(request)
+    round_ = await rounds.visible_round(principal, int(request.path_params["id"]))
+    rounds.require_results_visible(principal, round_)
+    query = parse_query(request, UnitsQuery)
+    board = await unit_board.board(
+        round_,
+        level=query.level,
+        parent_id=query.parent_id,
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
+    )
+    trail = []
+    if board.parent is not None:
+        paths = unit_board.prefixes(board.parent.path)
+        trail = list(await Unit.filter(path__in=paths).order_by("path"))
+    return render(
+        request,
+        "quiz/units.html",
+        {
+            "round": round_,
+            "contest": round_.contest,
+            "board": board,
+            "trail": trail,
+            "page": query.page,
+            "per_page": query.per_page,
+            "deepest": board.level == UnitLevel.CHAPTER,
         },
     )
 
@@ -132,6 +178,111 @@ async def publish_round(request: Request) -> Response:
     return RedirectResponse(f"/rounds/{round_.id}", status_code=303)
 
 
+def _local(value: datetime) -> str:
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def _round_form(round_: Round) -> dict[str, str]:
+    return {
+        "title": round_.title,
+        "opens_at": _local(round_.opens_at),
+        "closes_at": _local(round_.closes_at),
+        "question_count": str(round_.question_count),
+        "time_limit_s": str(round_.time_limit_s),
+        "max_attempts": str(round_.max_attempts),
+        "counting": round_.counting,
+        "tags": ", ".join(round_.tags),
+        "difficulties": ", ".join(str(d) for d in round_.difficulties),
+        "prediction_question": round_.prediction_question or "",
+        "explanations_after_close": "1" if round_.explanations_after_close else "",
+    }
+
+
+async def _round_edit_page(
+    request: Request,
+    round_: Round,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "quiz/round_edit.html",
+        {
+            "round": round_,
+            "contest": round_.contest,
+            "status": rounds.round_status(round_, clock.now()),
+            "form": form,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+async def round_edit(request: Request) -> Response:
+    principal = context.principal(request)
+    round_ = await rounds.get_round(int(request.path_params["id"]))
+    service.require_contest_organizer(principal, round_.contest)
+    return await _round_edit_page(request, round_, _round_form(round_), {})
+
+
+def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
+    """The settings the form changes (fields it does not carry, or carries unchanged —
+    times to the minute — are left out)."""
+    current = _round_form(round_)
+    changes: dict[str, Any] = {}
+    for name, raw in form.items():
+        if name not in current or raw.strip() == current[name]:
+            continue
+        if name in ("opens_at", "closes_at"):
+            changes[name] = local_input(raw, name)
+        elif name in ("question_count", "time_limit_s", "max_attempts"):
+            if not raw.strip().isdigit():
+                raise BadContest(fields={name: "Must be a whole number."})
+            changes[name] = int(raw)
+        elif name == "difficulties":
+            parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise BadContest(fields={name: "Difficulties go from 1 to 5."})
+            changes[name] = [int(p) for p in parts]
+        elif name == "tags":
+            changes[name] = [t for t in raw.replace(";", ",").split(",") if t.strip()]
+        elif name == "counting":
+            if raw not in ("best", "first", "last"):
+                raise BadContest(fields={name: "Not valid."})
+            changes[name] = raw
+        elif name == "prediction_question":
+            changes[name] = raw.strip() or None
+        elif name == "title":
+            changes[name] = raw
+    if "explanations_after_close" in form or "title" in form:  # the full form was sent
+        wanted = form.get("explanations_after_close") == "1"
+        if wanted != round_.explanations_after_close:
+            changes["explanations_after_close"] = wanted
+    return changes
+
+
+async def round_save(request: Request) -> Response:
+    raw = await read_form(request)
+    principal = context.principal(request)
+    round_ = await rounds.get_round(int(request.path_params["id"]))
+    service.require_contest_organizer(principal, round_.contest)
+    form = {k: str(v) for k, v in raw.items() if k != "csrf_token"}
+    try:
+        changes = _form_changes(round_, form)
+        if changes:
+            await rounds.update_round(principal, round_.id, changes, clock.now())
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors.setdefault("form", i18n.gettext(exc.text))
+        return await _round_edit_page(
+            request, round_, {**_round_form(round_), **form}, errors, exc.status
+        )
+    return RedirectResponse(f"/contests/{round_.contest_id}?done=round", status_code=303)
+
+
 async def dashboard(request: Request) -> Response:
     principal = context.principal(request)
     round_ = await rounds.get_round(int(request.path_params["id"]))
@@ -147,9 +298,12 @@ async def dashboard(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/rounds/{id:int}", round_page, methods=["GET"]),
+    Route("/rounds/{id:int}/units", units_page, methods=["GET"]),
     Route("/rounds/{id:int}/start", start, methods=["POST"]),
     Route("/rounds/{id:int}/publish", publish_round, methods=["POST"]),
     Route("/rounds/{id:int}/dashboard", dashboard, methods=["GET"]),
+    Route("/rounds/{id:int}/edit", round_edit, methods=["GET"]),
+    Route("/rounds/{id:int}/edit", round_save, methods=["POST"]),
     Route("/attempts/{id:int}", attempt_page, methods=["GET"]),
     Route("/attempts/{id:int}", attempt_post, methods=["POST"]),
 ]

@@ -88,6 +88,7 @@ async def search_page(request: Request) -> Response:
             limit=params.per_page,
             facets=("field", "status") if params.type == "ideas" else ("status", "kind"),
         )
+    hidden = await context.hidden_ideas(request)
     pages = 0
     if result is not None:
         pages = max(1, -(-result.total // params.per_page))
@@ -98,7 +99,7 @@ async def search_page(request: Request) -> Response:
             "params": params,
             "searched": searched,
             "result": result,
-            "hits": [hit_out(params.type, h) for h in result.hits] if result else [],
+            "hits": [hit_out(params.type, h, hidden) for h in result.hits] if result else [],
             "pages": pages,
             "units": await _unit_choices(params.unit_id),
             "field_labels": FIELD_LABELS,

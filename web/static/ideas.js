@@ -45,3 +45,70 @@
   });
   void label;
 })();
+
+// Co-authors by name: type-ahead over GET /api/v1/members?q=. A chosen member becomes a
+// ticked checkbox (name="co_author_id"), like the ones the server renders. Without this
+// file the form takes co-authors as e-mail addresses instead.
+(function () {
+  "use strict";
+  var box = document.getElementById("co-authors");
+  if (!box || !window.ideabank) { return; }
+  var lookup = box.querySelector("[data-member-lookup]");
+  var input = lookup.querySelector("input");
+  var results = lookup.querySelector("ul");
+  var list = box.querySelector("[data-co-author-list]");
+  var timer = null, asked = "";
+  lookup.hidden = false;
+  function note(text) {
+    results.textContent = "";
+    var li = document.createElement("li"); li.className = "muted"; li.textContent = text;
+    results.appendChild(li);
+  }
+  function chosen(id) {
+    return list.querySelector('input[name="co_author_id"][value="' + id + '"]');
+  }
+  function add(member) {
+    var existing = chosen(member.id);
+    if (existing) { existing.checked = true; return; }
+    var li = document.createElement("li");
+    var label = document.createElement("label");
+    var box_ = document.createElement("input");
+    box_.type = "checkbox"; box_.name = "co_author_id"; box_.value = String(member.id); box_.checked = true;
+    label.appendChild(box_);
+    label.appendChild(document.createTextNode(" " + member.display_name + (member.unit && member.unit.name ? " · " + member.unit.name : "")));
+    li.appendChild(label); list.appendChild(li);
+  }
+  function show(items) {
+    results.textContent = "";
+    if (!items.length) { note(box.dataset.none || ""); return; }
+    items.forEach(function (m) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "link"; b.setAttribute("role", "option");
+      b.textContent = m.display_name + (m.unit && m.unit.name ? " · " + m.unit.name : "");
+      b.addEventListener("click", function () {
+        add(m); results.textContent = ""; input.value = ""; asked = ""; input.focus();
+      });
+      li.appendChild(b); results.appendChild(li);
+    });
+  }
+  function ask() {
+    var q = input.value.trim();
+    if (q === asked) { return; }
+    asked = q;
+    if (q.length < 3) { if (q) { note(box.dataset.short || ""); } else { results.textContent = ""; } return; }
+    window.ideabank.api("GET", "/api/v1/members?q=" + encodeURIComponent(q)).then(function (r) {
+      if (input.value.trim() !== q) { return; }
+      if (r.status === 200 && r.data) { show(r.data.items); }
+      else if (r.data && r.data.error) { note(r.data.error.message); }
+    });
+  }
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 300); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") {  // choose the first match instead of submitting the form
+      e.preventDefault();
+      var first = results.querySelector("button");
+      if (first) { first.click(); }
+    }
+  });
+})();

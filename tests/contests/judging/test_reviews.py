@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from contests.judging.models import Assignment, EntryResult, Notification, ReviewEdit
 from core import clock
 from tests.contests.judging.world import World, build, ready
+from tests.factories import PASSWORD
 from tests.support import run_worker
 
 # tests.support.run_worker closes arq's pool with redis' deprecated close() (foundation file).
@@ -133,6 +134,15 @@ async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None
     assert [e["comment"] for e in r.json()["items"]] == ["đầu", "sau"]
     assert r.json()["items"][1]["weighted"] == 90.0
     assert (await client.get(f"{url}/history", headers=h)).status_code == 403
+    # The organisers' page shows both versions; the judge may not open it.
+    login = await client.post(
+        "/login", data={"email": w.organiser.email, "password": PASSWORD, "next": "/"}
+    )
+    assert login.status_code == 303
+    page = await client.get(f"/judging/assignments/{item['id']}/history")
+    assert page.status_code == 200
+    assert "đầu" in page.text and "sau" in page.text and "90.0" in page.text
+    assert w.judges[0].display_name in page.text
 
 
 async def test_progress_csv_reminders(client: httpx2.AsyncClient, app: Starlette) -> None:

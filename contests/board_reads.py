@@ -1,0 +1,162 @@
+"""Reading a round's member leaderboard fast: what each web process may remember, and for
+how long.
+
+Staleness rule (written once, here): a process serves a round (its settings, visibility and
+whether it is frozen) and a rendered page of its board (rows `offset`..`offset+limit` and
+the number ranked) from memory for at most `TTL_S` = 1 second after reading them from the
+database and Redis. So a newly scored attempt, a published result or a rebuilt board shows
+on every page within 1 s, however many reads arrive; nothing invalidates the cache, so a
+burst of scoring never makes reads pile up on Redis (CTFd's scoreboard does, clearing its
+cache on every answer). "My rank" is never cached: it is read on every request with one
+Redis round trip (`leaderboard.rank_of`). The database stays the truth: a board missing in
+Redis is rebuilt from it (`leaderboard.ensure`, checked at most once per `TTL_S`).
+
+Where the scorer runs in the same process (the embedded mode, tests), its writes drop what
+this process remembers of the round at once (`leaderboard.generation`). Time is
+`core.clock.now()` (tests move it); a clock set back also drops what was remembered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from accounts.permissions import Principal
+from contests import leaderboard, ranking, rounds
+from contests.leaderboard import Row
+from contests.models import Round
+from contests.schemas import LeaderRow, MemberRef
+from core import clock
+
+TTL_S = 1.0
+_TTL = timedelta(seconds=TTL_S)
+_MAX_ENTRIES = 10_000  # pages remembered per process (deep pages are rarely read twice)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int
+    final: bool
+    items_json: str  # the rendered `items` of the API's `Leaderboard`
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    read_at: datetime  # core.clock.now() when read
+    generation: int  # leaderboard.generation() when read
+
+    def fresh(self, round_id: int) -> bool:
+        return (
+            self.read_at <= clock.now() < self.read_at + _TTL
+            and self.generation == leaderboard.generation(round_id)
+        )
+
+
+def _stamp(round_id: int) -> _Stamp:
+    return _Stamp(clock.now(), leaderboard.generation(round_id))
+
+
+_rounds: dict[int, tuple[_Stamp, Round, bool]] = {}
+_rebuilding: dict[int, asyncio.Lock] = {}
+_loading: dict[tuple[int, int, int], asyncio.Future[Page]] = {}
+_pages: dict[tuple[int, int, int], tuple[_Stamp, Page]] = {}
+
+
+def forget_all() -> None:
+    """Drop everything this process remembers (tests; after an organiser's change here)."""
+    _rounds.clear()
+    _pages.clear()
+    _rebuilding.clear()
+    _loading.clear()
+
+
+def leader_row(row: Row, round_: Round) -> LeaderRow:
+    return LeaderRow(
+        rank=row.rank,
+        member=MemberRef(id=row.member_id, display_name=row.display_name, unit=row.unit_name),
+        score=row.correct_count,
+        duration_ms=row.duration_ms,
+        prediction_error=ranking.prediction_error(row.prediction, round_.prediction_answer),
+    )
+
+
+async def recent_round(round_id: int, *, board: bool = False) -> Round:
+    """`rounds.get_round`, read from the database at most once per `TTL_S` by this process
+    (also for autosaves: a round's grace and bounds may be 1 s stale; deadlines come from
+    the attempt). `board`: make sure the round's board exists first."""
+    hit = _rounds.get(round_id)
+    if hit is not None and hit[0].fresh(round_id) and (hit[2] or not board):
+        return hit[1]
+    # One read of the round per process at a time; the others wait and reuse it. A lost
+    # board comes back from the database here, rebuilt once.
+    async with _rebuilding.setdefault(round_id, asyncio.Lock()):
+        hit = _rounds.get(round_id)
+        if hit is not None and hit[0].fresh(round_id) and (hit[2] or not board):
+            return hit[1]
+        read_at = clock.now()  # before reading: the bound holds from what was read
+        round_ = await rounds.get_round(round_id)
+        if board:
+            await leaderboard.ensure(round_)
+        stamp = _Stamp(read_at, leaderboard.generation(round_id))
+        if len(_rounds) > _MAX_ENTRIES:
+            _rounds.clear()
+        _rounds[round_id] = (stamp, round_, board)
+        return round_
+
+
+async def visible_round(principal: Principal | None, round_id: int) -> Round:
+    """`rounds.visible_round` and `rounds.require_results_visible`, with the round read from
+    the database at most once per `TTL_S` by this process."""
+    round_ = await recent_round(round_id, board=True)
+    rounds.require_visible(principal, round_)
+    rounds.require_results_visible(principal, round_)
+    return round_
+
+
+async def page(round_: Round, offset: int, limit: int) -> Page:
+    """Rows `offset`..`offset+limit` of the board, as read at most `TTL_S` ago. Reads that
+    find it stale at the same moment share one fetch (no stampede on Redis each second)."""
+    key = (round_.id, offset, limit)
+    hit = _pages.get(key)
+    if hit is not None and hit[0].fresh(round_.id):
+        return hit[1]
+    loading = _loading.get(key)
+    if loading is not None:
+        return await asyncio.shield(loading)
+    task = _loading[key] = asyncio.ensure_future(_fetch_page(round_, offset, limit))
+    return await asyncio.shield(task)
+
+
+async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
+    stamp = _stamp(round_.id)
+    try:
+        rows, total = await leaderboard.page(round_, offset, limit, check_built=False)
+        items = [leader_row(r, round_).model_dump(mode="json") for r in rows]
+        found = Page(
+            rows, total, round_.frozen_at is not None, json.dumps(items, ensure_ascii=False)
+        )
+        if len(_pages) > _MAX_ENTRIES:
+            _pages.clear()
+        _pages[(round_.id, offset, limit)] = (stamp, found)
+        return found
+    finally:
+        _loading.pop((round_.id, offset, limit), None)
+
+
+async def my_row(round_: Round, member_id: int) -> LeaderRow | None:
+    """The member's own row with their current rank (never cached)."""
+    row = await leaderboard.rank_of(round_, member_id, check_built=False)
+    return leader_row(row, round_) if row is not None else None
+
+
+def render(found: Page, me: LeaderRow | None, offset: int, limit: int) -> bytes:
+    """The API's `Leaderboard` as JSON, reusing the page's rendered items."""
+    me_json = json.dumps(me.model_dump(mode="json"), ensure_ascii=False) if me else "null"
+    final = "true" if found.final else "false"
+    return (
+        f'{{"items":{found.items_json},"total":{found.total},"limit":{limit},'
+        f'"offset":{offset},"me":{me_json},"final":{final}}}'
+    ).encode()

@@ -1,0 +1,202 @@
+"""The grouped way to store new ideas (PostgreSQL): many submissions, one statement, one commit.
+
+Each web process keeps one batcher. A submission joins the current batch and waits; the
+batch is written by ONE statement (data-modifying CTEs), so every idea of the batch with
+its Idempotency-Key row, status-history row, co-author rows and outbox row is in one
+transaction, and each waiter gets its answer only after that COMMIT (the rule:
+`ideas.submission`). Ids are drawn from the idea sequence first, so the key rows can name
+their idea; `ON CONFLICT DO NOTHING` on the (member, key) pair decides, in the database,
+which request of a race made the idea: an idea whose key row was not inserted is not
+inserted either, and its waiter is answered with the earlier idea. Two submissions of one
+batch with the same member and key share the first one's answer.
+
+When the statement fails (a co-author or unit deleted since it was checked), nothing of the
+batch was stored; each of its submissions is retried alone the plain way, so a bad row
+fails only its own request. The search sync is kicked once per batch, after the commit and
+before any waiter is answered (so an answered idea is always covered by a queued drain).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+from dataclasses import dataclass, field
+
+from tortoise import connections
+
+from core import outbox
+from ideas.documents import TOPIC
+from ideas.submission import NewIdea, Stored, earlier_idea, kick_sync, write_one
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+
+_WRITE = f"""
+WITH v AS (
+    SELECT * FROM unnest(
+        $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+        $7::int[], $8::int[], $9::text[], $10::timestamptz[], $11::text[]
+    ) WITH ORDINALITY AS v(title, summary, body, field, tags, status,
+                           author_id, unit_id, unit_path, at, key, n)
+),
+ids AS MATERIALIZED (
+    SELECT n, nextval(pg_get_serial_sequence('idea', 'id')) AS id FROM v
+),
+keys AS (
+    INSERT INTO idea_submission_key (member_id, key, idea_id, created_at)
+    SELECT v.author_id, v.key, ids.id, v.at FROM v JOIN ids USING (n) WHERE v.key IS NOT NULL
+    ON CONFLICT (member_id, key) DO NOTHING
+    RETURNING idea_id
+),
+new AS MATERIALIZED (
+    SELECT v.*, ids.id FROM v JOIN ids USING (n)
+    WHERE v.key IS NULL OR ids.id IN (SELECT idea_id FROM keys)
+),
+ideas AS (
+    INSERT INTO idea (id, title, summary, body, field, tags, status, author_id, unit_id,
+                      unit_path, votes, comments, official_answer, created_at, updated_at,
+                      submitted_at)
+    SELECT id, title, summary, body, field, tags::jsonb, status, author_id, unit_id,
+           unit_path, 0, 0, '', at, at, CASE WHEN status = 'submitted' THEN at END
+    FROM new
+),
+history AS (
+    INSERT INTO idea_status_change (idea_id, from_status, to_status, note, by_id, created_at)
+    SELECT id, '', status, '', author_id, at FROM new
+),
+co AS (
+    INSERT INTO idea_co_author (idea_id, member_id)
+    SELECT new.id, c.member_id
+    FROM unnest($12::bigint[], $13::int[]) AS c(n, member_id) JOIN new USING (n)
+),
+box AS (
+    {outbox.record_sql("SELECT $14::text AS topic, id AS entity_id, at AS created_at FROM new")}
+)
+SELECT v.n, ids.id, new.id IS NOT NULL AS created, u.name AS unit_name
+FROM v JOIN ids USING (n) JOIN unit AS u ON u.id = v.unit_id LEFT JOIN new USING (n)
+"""  # noqa: S608 - built from constants; every value is bound
+
+
+@dataclass
+class _Waiter:
+    idea: NewIdea
+    future: asyncio.Future[Stored] = field(repr=False)
+
+
+class SubmitBatcher:
+    """Groups the concurrent submissions of this process (see the module doc)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, max_batch: int = MAX_BATCH) -> None:
+        self.loop = loop
+        self.max_batch = max_batch
+        self._pending: list[_Waiter] = []
+        self._running: asyncio.Task[None] | None = None
+        self.batches = 0
+        self.fallbacks = 0
+
+    async def write(self, idea: NewIdea) -> Stored:
+        future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Waiter(idea, future))
+        if self._running is None or self._running.done():
+            # A fresh context: the batch must not inherit the caller's transaction, if any
+            # (tortoise#1855), nor anything else of the request that happened to start it.
+            self._running = asyncio.create_task(self._drain(), context=contextvars.Context())
+        return await future
+
+    async def _drain(self) -> None:
+        await asyncio.sleep(0)  # let the submissions of this loop turn join
+        while self._pending:
+            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
+            try:
+                results = await self._write(batch)
+            except Exception:
+                log.warning("grouped idea write failed; retrying one by one", exc_info=True)
+                self.fallbacks += 1
+                await asyncio.gather(*(self._alone(w) for w in batch))
+                await kick_sync()
+                continue
+            if any(r.created for r in results):
+                await kick_sync()  # once for the batch, before anyone is answered
+            for w, result in zip(batch, results, strict=True):
+                if not w.future.done():
+                    w.future.set_result(result)
+
+    async def _alone(self, waiter: _Waiter) -> None:
+        try:
+            result = await write_one(waiter.idea)
+        except Exception as exc:  # this waiter learns; none hangs
+            if not waiter.future.done():
+                waiter.future.set_exception(exc)
+            return
+        if not waiter.future.done():
+            waiter.future.set_result(result)
+
+    async def _write(self, batch: list[_Waiter]) -> list[Stored]:
+        """One statement for the batch; a result per waiter, in order."""
+        self.batches += 1
+        # Two submissions of the batch with the same member and key: only the first is
+        # written, the others get its answer.
+        first: dict[tuple[int, str], int] = {}
+        rows: list[NewIdea] = []
+        slot: list[tuple[int, bool]] = []  # per waiter: its row, and whether it repeats one
+        for w in batch:
+            idea = w.idea
+            same = (idea.author_id, idea.key) if idea.key is not None else None
+            if same is not None and same in first:
+                slot.append((first[same], True))
+                continue
+            if same is not None:
+                first[same] = len(rows)
+            slot.append((len(rows), False))
+            rows.append(idea)
+        co_n = [n for n, idea in enumerate(rows, 1) for _ in idea.co_author_ids]
+        co_ids = [m for idea in rows for m in idea.co_author_ids]
+        conn = connections.get("default")
+        answer = await conn.execute_query_dict(
+            _WRITE,
+            [
+                [r.title for r in rows],
+                [r.summary for r in rows],
+                [r.body for r in rows],
+                [r.field for r in rows],
+                [json.dumps(r.tags, ensure_ascii=False) for r in rows],
+                [str(r.status) for r in rows],
+                [r.author_id for r in rows],
+                [r.unit_id for r in rows],
+                [r.unit_path for r in rows],
+                [r.at for r in rows],
+                [r.key for r in rows],
+                co_n,
+                co_ids,
+                TOPIC,
+            ],
+        )
+        stored = [Stored(0, False, "")] * len(rows)
+        for r in answer:
+            stored[int(r["n"]) - 1] = Stored(int(r["id"]), bool(r["created"]), str(r["unit_name"]))
+        for n, (row, result) in enumerate(zip(rows, stored, strict=True)):
+            if not result.created:  # the key was used before: answer with that idea
+                assert row.key is not None
+                earlier = await earlier_idea(row.author_id, row.key)
+                if earlier is None:
+                    raise RuntimeError("idempotency key conflict without an earlier idea")
+                stored[n] = Stored(earlier, False, result.unit_name)
+        return [
+            Stored(stored[n].idea_id, False, stored[n].unit_name) if repeat else stored[n]
+            for n, repeat in slot
+        ]
+
+
+_batcher: SubmitBatcher | None = None
+
+
+def batcher() -> SubmitBatcher:
+    """This process's batcher (a new one for a new event loop: tests run several)."""
+    global _batcher
+    loop = asyncio.get_running_loop()
+    if _batcher is None or _batcher.loop is not loop:
+        _batcher = SubmitBatcher(loop)
+    return _batcher

@@ -1,0 +1,261 @@
+"""How the database backend runs a search on PostgreSQL: bounded work over millions of rows.
+
+The filters, the words and the bounds (`count_cap`, `rank_pool`; the rules are in
+`search.database.DatabaseBackend`) come from `search.database`; this module decides how
+much to read and in which order, in one statement (`statement`):
+- `m`: the newest `count_cap + 1` matches;
+- the count and the facets over the newest `count_cap` of `m`;
+- the page: ranked from the newest `rank_pool` of `m` (relevance with words), cut from `m`
+  (newest, within the counted matches), or read in the sort's own order (top, hot, deeper
+  pages). Only the page's rows are read whole (`data`).
+
+How `m` is read depends on the words (`run`):
+- rare words, or none: PostgreSQL's planner chooses (the GIN index for rare words, the
+  covering btree indexes of the migration for lists, which answer filters from the index
+  alone);
+- common words (`_is_common`, from the column statistics): the newest `RECENT_SCAN`
+  documents passing the filters, testing the words row by row and stopping at
+  `count_cap + 1` matches; when there are fewer, the planner's statement runs instead. The
+  planner would get these wrong: it takes the words as independent, so a phrase whose
+  words go together looks rare to it, and it reads every one of its matches.
+
+Each search runs in a transaction with two settings of its own (`set_config(..., true)`,
+i.e. `SET LOCAL`): `work_mem` raised to `WORK_MEM`, so the bitmap of a common word stays
+exact instead of turning lossy and rechecking whole pages; and `plan_cache_mode =
+force_custom_plan`, because asyncpg prepares statements and after five runs PostgreSQL
+would reuse a generic plan made without knowing the words (measured: seconds instead of
+tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from search.port import FACETABLE
+
+WORK_MEM = "32MB"
+# Words found in at least COMMON_SHARE of the documents (by the column statistics) are
+# first looked for in the newest RECENT_SCAN documents; COMMON_SHARE * RECENT_SCAN is
+# about the COUNT_CAP matches that a search needs.
+COMMON_SHARE = 0.05
+RECENT_SCAN = 20_000
+STATS_SECONDS = 600.0
+_stats: dict[str, Any] = {"at": -STATS_SECONDS, "freqs": {}}
+ORDERS = {
+    "newest": "created_at DESC, doc_id DESC",
+    "top": "votes DESC, created_at DESC, doc_id DESC",
+    "hot": "hot DESC, created_at DESC, doc_id DESC",
+}
+
+
+@dataclass
+class Plan:
+    """A search as SQL pieces: `where` (the filters) over `search_document d` with `values`
+    bound as $1…; `tsquery` the placeholder of the `words`' tsquery (None without words)."""
+
+    where: str
+    values: list[Any]
+    tsquery: str | None
+    words: list[str]
+    sort: str
+    facets: list[str]
+    offset: int
+    limit: int
+    filtered: bool  # filters beyond the index name
+    count_cap: int
+    rank_pool: int  # at most count_cap + 1: ranked from the matches read for counting
+
+
+@dataclass
+class Rows:
+    page: list[tuple[str, float]]  # (document JSON, score), in order
+    total: int
+    total_is_estimate: bool
+    facets: dict[str, dict[str, int]]
+
+
+def statement(plan: Plan, *, recent: bool = False) -> tuple[str, list[Any]]:
+    """The statement (see the module doc): rows (kind, value, n, data, rank) with kind
+    'hit' (n: place on the page), 'total' (n: matches, at most count_cap + 1) or a facet
+    name (value and its count). `recent`: read `m` from the newest `RECENT_SCAN` documents
+    that pass the filters, checking the words row by row (for common words, see `run`)."""
+    values = list(plan.values)
+
+    def bind(value: Any) -> str:
+        values.append(value)
+        return f"${len(values)}"
+
+    ranked = plan.tsquery is not None and plan.sort == "relevance"
+    columns = "d.id, d.doc_id, d.created_at, d.field, d.status, d.year, d.kind" + (
+        ", d.tsv" if plan.tsquery is not None else ""
+    )
+    where, match = plan.where, ""
+    if plan.tsquery is not None:
+        match = f"d.tsv @@ to_tsquery('simple', {plan.tsquery})"
+        where += f" AND {match}"
+    # In `recent` statements the words are tested as `(...) IS TRUE`: the same test, which
+    # the planner cannot answer from the GIN index (it would read every match of the
+    # words, believing them rare). Without filters each row is read in index order; with
+    # filters the covering index picks the rows that pass them first (r) and only those
+    # are read whole (s).
+    if recent and not plan.filtered:
+        source = (
+            f"(SELECT {columns} FROM search_document d WHERE {plan.where} "  # noqa: S608 - clauses built from constants; values bound
+            f"ORDER BY d.created_at DESC, d.doc_id DESC LIMIT {RECENT_SCAN}) d "
+            f"WHERE ({match}) IS TRUE"
+        )
+    elif recent:
+        source = (
+            "(SELECT r.id, r.doc_id, r.created_at, r.field, r.status, r.year, r.kind, s.tsv "  # noqa: S608 - clauses built from constants; values bound
+            "FROM (SELECT d.id, d.doc_id, d.created_at, d.field, d.status, d.year, d.kind "
+            f"FROM search_document d WHERE {plan.where} "
+            f"ORDER BY d.created_at DESC, d.doc_id DESC LIMIT {RECENT_SCAN}) r "
+            f"JOIN search_document s ON s.id = r.id) d WHERE ({match}) IS TRUE"
+        )
+    else:
+        source = f"search_document d WHERE {where}"
+    parts = [
+        f"WITH m AS MATERIALIZED (SELECT {columns} FROM {source} "  # noqa: S608 - as above
+        f"ORDER BY d.created_at DESC, d.doc_id DESC LIMIT {plan.count_cap + 1}), "
+        "counted AS (SELECT * FROM m ORDER BY created_at DESC, doc_id DESC "
+        f"LIMIT {plan.count_cap})"
+    ]
+    limit, offset = bind(plan.limit), bind(plan.offset)
+    if ranked:
+        parts.append(
+            ", page AS (SELECT id, ts_rank(tsv, to_tsquery('simple', "  # noqa: S608 - as above
+            f"{plan.tsquery})) AS rank, created_at, doc_id FROM (SELECT * FROM m "
+            f"ORDER BY created_at DESC, doc_id DESC LIMIT {plan.rank_pool}) pool "
+            f"ORDER BY rank DESC, created_at DESC, doc_id DESC LIMIT {limit} OFFSET {offset})"
+        )
+        page_order = "p.rank DESC, p.created_at DESC, p.doc_id DESC"
+    elif plan.sort in ("newest", "relevance") and plan.offset + plan.limit <= plan.count_cap:
+        parts.append(
+            ", page AS (SELECT id, 0.0::float8 AS rank, created_at, doc_id FROM counted "  # noqa: S608 - as above
+            f"ORDER BY created_at DESC, doc_id DESC LIMIT {limit} OFFSET {offset})"
+        )
+        page_order = "p.created_at DESC, p.doc_id DESC"
+    else:
+        order = ORDERS["newest" if plan.sort == "relevance" else plan.sort]
+        # `recent`: walk the sort order's index, test the words row by row (as above), and
+        # only once `m` proved the words common, else this walk could be long
+        gate = f"({match}) IS TRUE AND (SELECT COUNT(*) FROM m) > {plan.count_cap}"  # noqa: S608
+        if recent and not plan.filtered:
+            parts.append(
+                ", page AS (SELECT d.id, 0.0::float8 AS rank, d.created_at, d.doc_id, d.votes, "  # noqa: S608 - as above
+                f"d.hot FROM search_document d WHERE {plan.where} AND {gate} "
+                f"ORDER BY {', '.join('d.' + o for o in order.split(', '))} "
+                f"LIMIT {limit} OFFSET {offset})"
+            )
+        elif recent:
+            parts.append(
+                ", page AS (SELECT r.id, 0.0::float8 AS rank, r.created_at, r.doc_id, "  # noqa: S608 - as above
+                "r.votes, r.hot FROM (SELECT d.id, d.created_at, d.doc_id, d.votes, d.hot "
+                f"FROM search_document d WHERE {plan.where} "
+                f"ORDER BY {', '.join('d.' + o for o in order.split(', '))}) r "
+                "JOIN search_document s ON s.id = r.id "
+                f"WHERE {gate.replace('d.tsv', 's.tsv')} "
+                f"ORDER BY {', '.join('r.' + o for o in order.split(', '))} "
+                f"LIMIT {limit} OFFSET {offset})"
+            )
+        else:
+            parts.append(
+                ", page AS (SELECT d.id, 0.0::float8 AS rank, d.created_at, d.doc_id, d.votes, "  # noqa: S608 - as above
+                f"d.hot FROM search_document d WHERE {where} "
+                f"ORDER BY {', '.join('d.' + o for o in order.split(', '))} "
+                f"LIMIT {limit} OFFSET {offset})"
+            )
+        page_order = ", ".join("p." + o for o in order.split(", "))
+    selects = [
+        "SELECT 'hit' AS kind, NULL AS value, row_number() OVER (ORDER BY "  # noqa: S608 - as above
+        f"{page_order}) AS n, d.data AS data, p.rank AS rank "
+        "FROM page p JOIN search_document d ON d.id = p.id",
+        "SELECT 'total', NULL, COUNT(*), NULL, NULL FROM m",
+    ]
+    for facet in plan.facets:
+        if facet not in FACETABLE:  # SearchQuery refuses them already: never SQL from input
+            raise ValueError(f"not a facet: {facet}")
+        selects.append(
+            f"SELECT '{facet}', {facet}::text, COUNT(*), NULL, NULL FROM counted "  # noqa: S608 - as above
+            f"GROUP BY {facet}"
+        )
+    return " ".join(parts) + " " + " UNION ALL ".join(selects), values
+
+
+async def run(plan: Plan) -> Rows:
+    """Run the search; common words first try the newest documents (see `_is_common`)."""
+    async with in_transaction() as conn:
+        await conn.execute_query(
+            "SELECT set_config('work_mem', $1, true), "
+            "set_config('plan_cache_mode', 'force_custom_plan', true)",
+            [WORK_MEM],
+        )
+        rows: list[dict[str, Any]] = []
+        if plan.tsquery is not None and _is_common(plan.words, await _frequencies(conn)):
+            rows = await conn.execute_query_dict(*statement(plan, recent=True))
+            if _total(rows) <= plan.count_cap:
+                rows = []  # fewer matches among the newest documents: not that common
+        if not rows:
+            rows = await conn.execute_query_dict(*statement(plan))
+    return _read(plan, rows)
+
+
+async def _frequencies(conn: BaseDBAsyncClient) -> dict[str, float]:
+    """Share of documents holding each common word, from PostgreSQL's statistics of the
+    `tsv` column (`ANALYZE`; most common elements), read again every STATS_SECONDS."""
+    if time.monotonic() - _stats["at"] >= STATS_SECONDS:
+        rows = await conn.execute_query_dict(
+            "SELECT most_common_elems::text::text[] AS words, "
+            "most_common_elem_freqs AS freqs FROM pg_stats "
+            "WHERE tablename = 'search_document' AND attname = 'tsv'"
+        )
+        freqs: dict[str, float] = {}
+        for row in rows:
+            freqs.update(zip(row["words"] or [], row["freqs"] or [], strict=False))
+        _stats.update(at=time.monotonic(), freqs=freqs)
+    found: dict[str, float] = _stats["freqs"]
+    return found
+
+
+def _is_common(words: list[str], freqs: dict[str, float]) -> bool:
+    """Whether every word (the last as a prefix) is in at least COMMON_SHARE of the
+    documents. Words that go together ("hiến máu tình nguyện") match about as often as
+    the rarest of them, far more than the planner's guess (the product of the shares)."""
+    if not words:
+        return False
+    shares = [freqs.get(w, 0.0) for w in words[:-1]]
+    last = words[-1]
+    shares.append(sum(f for w, f in freqs.items() if w.startswith(last)))
+    return min(shares) >= COMMON_SHARE
+
+
+def _total(rows: list[dict[str, Any]]) -> int:
+    return next((int(r["n"]) for r in rows if r["kind"] == "total"), 0)
+
+
+def _read(plan: Plan, rows: list[dict[str, Any]]) -> Rows:
+    hits: list[tuple[int, str, float]] = []
+    total = 0
+    facets: dict[str, dict[str, int]] = {f: {} for f in plan.facets}
+    for row in rows:
+        kind = row["kind"]
+        if kind == "hit":
+            hits.append((int(row["n"]), str(row["data"]), float(row["rank"] or 0.0)))
+        elif kind == "total":
+            total = int(row["n"])
+        elif row["value"] not in ("", None):
+            facets[kind][str(row["value"])] = int(row["n"])
+    for name, counts in facets.items():
+        facets[name] = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+    hits.sort()
+    return Rows(
+        page=[(data, score) for _, data, score in hits],
+        total=min(total, plan.count_cap),
+        total_is_estimate=total > plan.count_cap,
+        facets=facets,
+    )

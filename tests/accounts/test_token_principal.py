@@ -1,0 +1,37 @@
+"""A bearer token's principal, read in two queries, equals the one `load_principal` builds;
+expired tokens and inactive members get none."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from accounts import tokens
+from accounts.models import Member, RoleName
+from accounts.permissions import load_principal
+from core import clock
+from tests.factories import member, unit_tree
+
+
+async def test_a_token_gives_the_members_principal_with_roles(database: None) -> None:
+    tree = await unit_tree()
+    organiser = await member(tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi),))
+    token = await tokens.issue_api_token(organiser.id)
+    principal = await tokens.principal_for_api_token(token)
+    loaded = await load_principal(organiser)
+    assert principal is not None and set(principal.grants) == set(loaded.grants)
+    assert replace(principal, grants=()) == replace(loaded, grants=())
+    assert principal.organizes(tree.hoan_kiem.path)
+    assert await tokens.principal_for_api_token(token + "x") is None
+
+
+async def test_no_principal_for_an_expired_token_or_an_inactive_member(database: None) -> None:
+    tree = await unit_tree()
+    someone = await member(tree.hoan_kiem)
+    token = await tokens.issue_api_token(someone.id)
+    clock.travel(tokens.API_TOKEN_TTL + timedelta(seconds=1))
+    assert await tokens.principal_for_api_token(token) is None
+    clock.reset()
+    assert await tokens.principal_for_api_token(token) is not None
+    await Member.filter(id=someone.id).update(is_active=False)
+    assert await tokens.principal_for_api_token(token) is None

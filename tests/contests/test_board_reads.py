@@ -1,0 +1,103 @@
+"""Leaderboard reads: a page may be at most 1 s old (contests.board_reads), "my rank" is
+never stale, and a score written by this process shows at once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx2
+import pytest
+from starlette.applications import Starlette
+
+from contests import board_reads, leaderboard
+from contests.leaderboard import Entry
+from contests.models import Round
+from contests.ranking import Scored
+from contests.schemas import Leaderboard
+from core import clock
+from tests.contests.world import quiz_contest, quiz_round, world
+from tests.support import run_worker
+
+pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+
+
+async def test_a_page_is_at_most_one_second_old_and_my_rank_is_current(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    url = f"/api/v1/rounds/{data['id']}/leaderboard"
+    started = (
+        await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
+    ).json()
+    r = await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
+    assert r.status_code == 202
+    await run_worker(app)
+    clock.travel(timedelta(hours=3))
+    r = await client.post(f"/api/v1/rounds/{data['id']}/results/publish", headers=w.org_auth)
+    assert r.status_code == 200, r.text
+
+    frozen = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    board = (await client.get(url, headers=w.alice_auth)).json()
+    assert board["total"] == 1 and board["me"]["rank"] == 1
+    assert Leaderboard.model_validate(board).model_dump(mode="json") == board  # as documented
+
+    # Bob is scored by a worker in another process (this process is not told): he ranks first.
+    round_ = await Round.get(id=int(str(data["id"])))
+    monkeypatch.setattr(leaderboard, "_changed", lambda round_id: None)
+    bob = Scored(10**6, w.bob.id, 1, 5, 1000, None, frozen)
+    await leaderboard.put(round_, [Entry(bob, "Trần Văn Bình", "Phường Ba Đình")])
+
+    board = (await client.get(url, headers=w.alice_auth)).json()
+    assert board["total"] == 1 and len(board["items"]) == 1  # the page read a moment ago
+    assert board["me"]["rank"] == 2  # my rank: read now
+    monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=0.9))
+    assert (await client.get(url, headers=w.alice_auth)).json()["total"] == 1
+    monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=1))
+    board = (await client.get(url, headers=w.alice_auth)).json()
+    assert board["total"] == 2 and board["items"][0]["member"]["id"] == w.bob.id
+    assert board["items"][1]["member"]["id"] == w.alice.id and board["me"]["rank"] == 2
+
+
+async def test_a_score_written_by_this_process_shows_at_once(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    url = f"/api/v1/rounds/{data['id']}/leaderboard"
+    frozen: datetime = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    assert (await client.get(url, headers=w.org_auth)).json()["total"] == 0
+    started = (
+        await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
+    ).json()
+    await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
+    await run_worker(app)  # the worker of the embedded mode: inside this process
+    board = (await client.get(url, headers=w.org_auth)).json()
+    assert board["total"] == 1 and board["items"][0]["member"]["id"] == w.alice.id
+
+
+async def test_reads_finding_a_page_stale_together_fetch_it_once(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    round_ = await Round.get(id=int(str(data["id"])))
+    fetches = 0
+    real_page = leaderboard.page
+
+    async def counted(*args: Any, **kw: Any) -> tuple[list[leaderboard.Row], int]:
+        nonlocal fetches
+        fetches += 1
+        await asyncio.sleep(0)  # let the other reads arrive while this one waits on Redis
+        return await real_page(*args, **kw)
+
+    monkeypatch.setattr(leaderboard, "page", counted)
+    pages = await asyncio.gather(*(board_reads.page(round_, 0, 100) for _ in range(20)))
+    assert fetches == 1 and {p.total for p in pages} == {0}

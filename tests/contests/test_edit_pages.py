@@ -1,0 +1,151 @@
+"""Editing questions and rounds through the contest management pages (no JavaScript)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx2
+
+from contests.models import Contest, Question, Round
+from core import clock
+from tests.contests.test_pages import login
+from tests.contests.world import iso, questions, quiz_contest, quiz_round, world
+
+FMT = "%Y-%m-%dT%H:%M"
+
+
+def local(hours: float = 0) -> str:
+    """A `datetime-local` value in Vietnam time, `hours` from now."""
+    return (clock.now() + timedelta(hours=7 + hours)).strftime(FMT)
+
+
+async def test_organiser_edits_and_deletes_questions_by_forms(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w, n_questions=3)
+    csrf = await login(client, w.organiser.email)
+    first, _, last = [q.id for q in await Question.filter(contest_id=contest_id).order_by("id")]
+    r = await client.get(f"/contests/{contest_id}")
+    assert f'href="/contests/{contest_id}/questions"' in r.text
+    r = await client.get(f"/contests/{contest_id}/questions")
+    assert r.status_code == 200 and f'href="/questions/{first}/edit"' in r.text
+    r = await client.get(f"/questions/{first}/edit")
+    assert r.status_code == 200 and 'name="option_a"' in r.text
+    form = {
+        "csrf_token": csrf,
+        "text": "Đoàn TNCS Hồ Chí Minh thành lập năm nào? (đã sửa)",
+        "option_a": "1930",
+        "option_b": "1931",
+        "option_c": "1945",
+        "tags": "lich-su, doan",
+        "difficulty": "2",
+        "explanation": "Ngày 26/3/1931.",
+    }
+    r = await client.post(f"/questions/{first}/edit", data=form)  # no correct option ticked
+    assert r.status_code == 422 and "field-error" in r.text
+    assert (await Question.get(id=first)).text.startswith("Câu hỏi số 0")  # unchanged
+    r = await client.post(f"/questions/{first}/edit", data={**form, "correct": "1"})
+    assert r.status_code == 303, r.text
+    q = await Question.get(id=first)
+    assert q.options == ["1930", "1931", "1945"] and q.correct == [1]
+    assert q.tags == ["lich-su", "doan"] and q.difficulty == 2
+    r = await client.post(f"/questions/{last}/delete", data={"csrf_token": csrf})
+    assert r.status_code == 303
+    assert await Question.filter(contest_id=contest_id).count() == 2
+    r = await client.get(f"/contests/{contest_id}/questions?done=deleted")
+    assert "Đã xoá câu hỏi." in r.text
+
+
+async def test_organiser_edits_a_round_by_forms(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w, n_questions=12)
+    now = clock.now()
+    round_ = await quiz_round(
+        client,
+        w,
+        contest_id,
+        opens_at=iso(now + timedelta(hours=1)),
+        closes_at=iso(now + timedelta(hours=3)),
+    )
+    csrf = await login(client, w.organiser.email)
+    url = f"/rounds/{round_['id']}/edit"
+    r = await client.get(url)
+    assert r.status_code == 200 and 'name="question_count"' in r.text
+    form = {
+        "csrf_token": csrf,
+        "title": "Vòng 1 (sửa)",
+        "opens_at": local(1),
+        "closes_at": local(4),
+        "question_count": "8",
+        "time_limit_s": "600",
+        "max_attempts": "2",
+        "counting": "best",
+        "tags": "lich-su",
+        "difficulties": "1, 2",
+        "prediction_question": "",
+        "explanations_after_close": "1",
+    }
+    r = await client.post(url, data={**form, "question_count": "99"})
+    assert r.status_code == 409 and "field-error" in r.text
+    r = await client.post(url, data=form)
+    assert r.status_code == 303, r.text
+    saved = await Round.get(id=round_["id"])
+    assert saved.question_count == 8 and saved.difficulties == [1, 2]
+    assert saved.title == "Vòng 1 (sửa)" and saved.tags == ["lich-su"]
+
+    clock.travel(timedelta(hours=1, minutes=5))  # open: only the close may move
+    r = await client.get(url)
+    assert 'name="question_count"' not in r.text and 'name="closes_at"' in r.text
+    r = await client.post(url, data={"csrf_token": csrf, "closes_at": local(5)})
+    assert r.status_code == 303
+    r = await client.post(url, data={"csrf_token": csrf, "closes_at": local(-0.02)})
+    assert r.status_code == 422 and "Không được ở trong quá khứ." in r.text
+    r = await client.post(url, data={"csrf_token": csrf, "time_limit_s": "60"})
+    assert r.status_code == 409 and "chỉ có thể đổi thời gian đóng" in r.text
+    assert (await Round.get(id=round_["id"])).time_limit_s == 600
+    r = await client.get(url, headers=w.alice_auth)
+    assert r.status_code == 403
+
+
+async def test_forms_set_eligibility_difficulties_and_explanations(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    csrf = await login(client, w.organiser.email)
+    r = await client.get("/contests/manage")
+    assert 'name="eligibility_unit_id"' in r.text
+    r = await client.post(
+        "/contests/manage",
+        data={
+            "csrf_token": csrf,
+            "title": "Tìm hiểu Hoàn Kiếm",
+            "kind": "quiz",
+            "unit_id": str(w.tree.hanoi.id),
+            "eligibility_unit_id": str(w.tree.hoan_kiem.id),
+            "opens_at": local(-1),
+            "closes_at": local(48),
+        },
+    )
+    assert r.status_code == 303, r.text
+    contest = await Contest.get(title="Tìm hiểu Hoàn Kiếm")
+    assert contest.eligibility_unit_id == w.tree.hoan_kiem.id
+    await client.post(
+        f"/api/v1/contests/{contest.id}/questions", json=questions(6), headers=w.org_auth
+    )
+    r = await client.post(
+        f"/contests/{contest.id}/rounds",
+        data={
+            "csrf_token": csrf,
+            "title": "Vòng khó",
+            "opens_at": local(0),
+            "closes_at": local(2),
+            "question_count": "2",
+            "time_limit_min": "5",
+            "difficulty_2": "1",
+            "counting": "last",
+            "explanations_immediately": "1",
+        },
+    )
+    assert r.status_code == 303, r.text
+    saved = await Round.get(contest_id=contest.id)
+    assert saved.difficulties == [2] and saved.counting == "last"
+    assert saved.explanations_after_close is False

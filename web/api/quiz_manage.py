@@ -1,0 +1,494 @@
+"""Quiz management API: the question bank, rounds, unit leaderboards, results and export.
+
+The member-facing handlers (attempts, answers, submit, the member leaderboard) live in
+`web.api.quiz`; these are the organisers' side plus the public round and unit views.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from accounts.models import Unit, UnitLevel
+from contests import participation, question_edits, questions, rounds, unit_board
+from contests.errors import BadQuestions
+from contests.models import Question, Round
+from contests.schemas import (
+    ImportError_,
+    ImportReport,
+    QuestionIn,
+    RoundIn,
+    RoundList,
+    RoundOut,
+    TieBreaker,
+)
+from contests.service import require_contest_organizer
+from core import clock
+from core.errors import TooLarge
+from web import context, i18n
+from web.errors import field_errors
+from web.openapi import api_route, to_json
+from web.parsing import parse_json, parse_query, path_int, read_json
+
+MAX_UPLOAD_BYTES = 5_000_000
+
+
+class ImportQuery(BaseModel):
+    partial: bool = Field(default=False, description="import the good rows of a file with errors")
+
+
+class UnitsQuery(BaseModel):
+    level: UnitLevel | None = Field(
+        default=None,
+        description="national|province|ward|chapter (default: below parent_id, or province)",
+    )
+    parent_id: int | None = Field(default=None, description="only units under this one")
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=100, ge=1, le=100)
+
+
+class BoardUnit(BaseModel):
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
+
+
+class BoardRow(BaseModel):
+    unit: BoardUnit
+    participants: int
+    members: int
+    participation_rate: float
+    average_score: float
+
+
+class UnitBoardPage(BaseModel):
+    level: str
+    parent: BoardUnit | None
+    items: list[BoardRow]
+    total: int
+    page: int
+    per_page: int
+    final: bool
+
+
+def board_unit(unit: Unit) -> BoardUnit:
+    return BoardUnit(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent_id)
+
+
+def round_out(round_: Round, now: datetime) -> RoundOut:
+    return RoundOut(
+        id=round_.id,
+        contest_id=round_.contest_id,
+        title=round_.title,
+        opens_at=round_.opens_at,
+        closes_at=round_.closes_at,
+        status=rounds.round_status(round_, now),
+        question_count=round_.question_count,
+        time_limit_s=round_.time_limit_s,
+        max_attempts=round_.max_attempts,
+        counting=round_.counting,
+        tags=round_.tags,
+        difficulties=round_.difficulties,
+        prediction_question=round_.prediction_question,
+        prediction_answer=round_.prediction_answer if round_.results_published_at else None,
+        tie_breakers=round_.tie_breakers,
+        results_published_at=round_.results_published_at,
+    )
+
+
+def row_message(error: questions.RowError) -> str:
+    """A bad row's message in the request's language."""
+    if error.validation is not None:
+        name, message = next(iter(field_errors(error.validation).items()))
+        return f"{name}: {message}"
+    return i18n.gettext(error.message, **error.params)
+
+
+def import_errors(errors: list[questions.RowError]) -> list[ImportError_]:
+    return [ImportError_(row=e.row, message=row_message(e)) for e in errors]
+
+
+async def import_questions(request: Request) -> Response:
+    principal = context.principal(request)
+    contest_id = path_int(request)
+    await questions.quiz_contest_for(principal, contest_id)
+    query = parse_query(request, ImportQuery)
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_part_size=MAX_UPLOAD_BYTES)
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise BadQuestions(fields={"file": "Attach a CSV file."})
+            data = await upload.read()
+        finally:
+            await form.close()
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise TooLarge()
+        good, errors = questions.parse_csv_rows(data)
+    elif content_type.startswith("text/csv"):
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_UPLOAD_BYTES:
+                raise TooLarge()
+        good, errors = questions.parse_csv_rows(body)
+    else:
+        good, errors = questions.parse_json_rows(await read_json(request, MAX_UPLOAD_BYTES))
+    try:
+        result = await questions.import_questions(
+            principal, contest_id, good, errors, partial=query.partial
+        )
+    except BadQuestions as exc:
+        report = import_errors(errors)
+        return JSONResponse(
+            {
+                "error": {
+                    "code": exc.code,
+                    "message": i18n.gettext(exc.text),
+                    "fields": {f"rows.{e.row}": e.message for e in report[:200]},
+                },
+                "created": 0,
+                "errors": [e.model_dump() for e in report],
+            },
+            status_code=422,
+        )
+    return to_json(
+        ImportReport(created=result.created, errors=import_errors(result.errors)), status=201
+    )
+
+
+class QuestionAdmin(QuestionIn):
+    id: int
+    retired: bool = False
+
+
+class QuestionPatch(BaseModel):
+    """Any of a question's fields; `retired: true` takes it out of future draws."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, min_length=1, max_length=2_000)
+    options: list[str] | None = Field(default=None, min_length=2, max_length=6)
+    correct: list[int] | None = Field(default=None, min_length=1, max_length=6)
+    tags: list[str] | None = Field(default=None, max_length=20)
+    difficulty: int | None = Field(default=None, ge=1, le=5)
+    explanation: str | None = Field(default=None, max_length=5_000)
+    retired: bool | None = None
+
+
+class RoundPatch(BaseModel):
+    """Any of a round's settings (see `contests.rounds.update_round` for what may change
+    once the round is open)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    question_count: int | None = Field(default=None, ge=1, le=200)
+    time_limit_s: int | None = Field(default=None, ge=10, le=4 * 3600)
+    max_attempts: int | None = Field(default=None, ge=1, le=20)
+    counting: Literal["best", "first", "last"] | None = None
+    tags: list[str] | None = Field(default=None, max_length=20)
+    difficulties: list[int] | None = Field(default=None, max_length=5)
+    prediction_question: str | None = Field(default=None, max_length=500)
+    prediction_min: int | None = Field(default=None, ge=0)
+    prediction_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
+    tie_breakers: list[TieBreaker] | None = Field(default=None, max_length=3)
+    explanations_after_close: bool | None = None
+
+
+def question_admin(q: Question) -> QuestionAdmin:
+    return QuestionAdmin(
+        id=q.id,
+        text=q.text,
+        options=q.options,
+        correct=q.correct,
+        tags=q.tags,
+        difficulty=q.difficulty,
+        explanation=q.explanation,
+        retired=q.retired_at is not None,
+    )
+
+
+class QuestionList(BaseModel):
+    items: list[QuestionAdmin]
+    total: int
+    page: int
+    per_page: int
+
+
+class QuestionQuery(BaseModel):
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=50, ge=1, le=100)
+
+
+async def list_questions(request: Request) -> Response:
+    query = parse_query(request, QuestionQuery)
+    rows, total = await questions.list_questions(
+        context.principal(request),
+        path_int(request),
+        (query.page - 1) * query.per_page,
+        query.per_page,
+    )
+    items = [question_admin(q) for q in rows]
+    return to_json(QuestionList(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+async def patch_question(request: Request) -> Response:
+    data = await parse_json(request, QuestionPatch)
+    changes = data.model_dump(exclude_unset=True)
+    retired = changes.pop("retired", None)
+    question = await question_edits.update_question(
+        context.principal(request),
+        path_int(request),
+        {k: v for k, v in changes.items() if v is not None},
+        clock.now(),
+        retired=retired,
+    )
+    return to_json(question_admin(question))
+
+
+async def delete_question(request: Request) -> Response:
+    await question_edits.delete_question(context.principal(request), path_int(request), clock.now())
+    return Response(status_code=204)
+
+
+async def patch_round(request: Request) -> Response:
+    data = await parse_json(request, RoundPatch)
+    changes = data.model_dump(exclude_unset=True)
+    nullable = {"prediction_question"}
+    now = clock.now()
+    round_ = await rounds.update_round(
+        context.principal(request),
+        path_int(request),
+        {k: v for k, v in changes.items() if v is not None or k in nullable},
+        now,
+    )
+    return to_json(round_out(round_, now))
+
+
+async def create_round(request: Request) -> Response:
+    data = await parse_json(request, RoundIn)
+    now = clock.now()
+    round_ = await rounds.create_round(
+        context.principal(request),
+        path_int(request),
+        title=data.title,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        question_count=data.question_count,
+        time_limit_s=data.time_limit_s,
+        max_attempts=data.max_attempts,
+        counting=data.counting,
+        tags=data.tags,
+        difficulties=data.difficulties,
+        prediction_question=data.prediction_question,
+        prediction_min=data.prediction_min,
+        prediction_max=data.prediction_max,
+        tie_breakers=list(data.tie_breakers),
+        explanations_after_close=data.explanations_after_close,
+        now=now,
+    )
+    return to_json(round_out(round_, now), status=201)
+
+
+async def list_rounds(request: Request) -> Response:
+    _, rows = await rounds.list_rounds(context.principal(request), path_int(request))
+    now = clock.now()
+    return to_json(
+        RoundList(
+            items=[round_out(r, now) for r in rows], total=len(rows), page=1, per_page=len(rows)
+        )
+    )
+
+
+async def get_round(request: Request) -> Response:
+    round_ = await rounds.visible_round(context.principal(request), path_int(request))
+    return to_json(round_out(round_, clock.now()))
+
+
+async def get_unit_board(request: Request) -> Response:
+    principal = context.principal(request)
+    round_ = await rounds.visible_round(principal, path_int(request))
+    rounds.require_results_visible(principal, round_)
+    query = parse_query(request, UnitsQuery)
+    board = await unit_board.board(
+        round_,
+        level=query.level,
+        parent_id=query.parent_id,
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
+    )
+    return to_json(
+        UnitBoardPage(
+            level=board.level.value,
+            parent=board_unit(board.parent) if board.parent else None,
+            items=[
+                BoardRow(
+                    unit=board_unit(s.unit),
+                    participants=s.participants,
+                    members=s.members,
+                    participation_rate=s.rate,
+                    average_score=s.average_score,
+                )
+                for s in board.rows
+            ],
+            total=board.total,
+            page=query.page,
+            per_page=query.per_page,
+            final=board.final,
+        )
+    )
+
+
+class ActivityQuery(BaseModel):
+    minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+
+class ProvinceActivity(BaseModel):
+    province: str
+    started: list[int]
+    submitted: list[int]
+
+
+class ActivityOut(BaseModel):
+    minutes: list[datetime]
+    provinces: list[ProvinceActivity]
+    total_started: int
+    total_submitted: int
+
+
+async def get_activity(request: Request) -> Response:
+    round_ = await rounds.get_round(path_int(request))
+    require_contest_organizer(context.principal(request), round_.contest)
+    query = parse_query(request, ActivityQuery)
+    data = await participation.activity(round_, clock.now(), query.minutes)
+    zeros = [0] * len(data.minutes)
+    return to_json(
+        ActivityOut(
+            minutes=data.minutes,
+            provinces=[
+                ProvinceActivity(
+                    province=name,
+                    started=data.started.get(name, zeros),
+                    submitted=data.submitted.get(name, zeros),
+                )
+                for name in data.provinces
+            ],
+            total_started=data.total_started,
+            total_submitted=data.total_submitted,
+        )
+    )
+
+
+async def publish_round_results(request: Request) -> Response:
+    now = clock.now()
+    round_ = await rounds.publish_results(context.principal(request), path_int(request), now)
+    return to_json(round_out(round_, now))
+
+
+async def export_results(request: Request) -> Response:
+    round_ = await rounds.get_round(path_int(request))
+    require_contest_organizer(context.principal(request), round_.contest)
+    body = await participation.results_csv(round_)
+    return Response(
+        body.encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="round-{round_.id}-results.csv"'},
+    )
+
+
+def _r(path: str, method: str, endpoint: object, summary: str, **kw: object) -> BaseRoute:
+    return api_route(path, method, endpoint, summary=summary, tag="quiz", **kw)  # type: ignore[arg-type]
+
+
+routes: list[BaseRoute] = [
+    _r(
+        "/contests/{id:int}/questions",
+        "POST",
+        import_questions,
+        "Import questions (JSON list or CSV)",
+        body=QuestionIn,
+        response=ImportReport,
+        status=201,
+        query=ImportQuery,
+    ),
+    _r(
+        "/contests/{id:int}/questions",
+        "GET",
+        list_questions,
+        "The question bank (organisers)",
+        query=QuestionQuery,
+        response=QuestionList,
+    ),
+    _r(
+        "/contests/{id:int}/rounds",
+        "POST",
+        create_round,
+        "Schedule a round",
+        body=RoundIn,
+        response=RoundOut,
+        status=201,
+    ),
+    _r("/contests/{id:int}/rounds", "GET", list_rounds, "Rounds of a contest", response=RoundList),
+    _r("/rounds/{id:int}", "GET", get_round, "One round", response=RoundOut),
+    _r(
+        "/rounds/{id:int}",
+        "PATCH",
+        patch_round,
+        "Edit a round (all settings until it opens; then only a later or earlier close)",
+        body=RoundPatch,
+        response=RoundOut,
+    ),
+    _r(
+        "/questions/{id:int}",
+        "PATCH",
+        patch_question,
+        "Edit or retire a question (a fixed answer key re-scores the rounds that drew it)",
+        body=QuestionPatch,
+        response=QuestionAdmin,
+    ),
+    _r(
+        "/questions/{id:int}",
+        "DELETE",
+        delete_question,
+        "Delete a question no attempt drew",
+        status=204,
+    ),
+    _r(
+        "/rounds/{id:int}/leaderboard/units",
+        "GET",
+        get_unit_board,
+        "Participation by unit, for any level of the tree",
+        query=UnitsQuery,
+        response=UnitBoardPage,
+    ),
+    _r(
+        "/rounds/{id:int}/results/publish",
+        "POST",
+        publish_round_results,
+        "Publish a round's results",
+        response=RoundOut,
+    ),
+    _r(
+        "/rounds/{id:int}/activity",
+        "GET",
+        get_activity,
+        "Live activity: attempts started and submitted per minute, by province (organisers)",
+        query=ActivityQuery,
+        response=ActivityOut,
+    ),
+    _r(
+        "/rounds/{id:int}/results.csv",
+        "GET",
+        export_results,
+        "Results as CSV (organisers)",
+        content_type="text/csv",
+    ),
+]
