@@ -39,8 +39,11 @@ async def unit_path(unit_id: int | None) -> str | None:
     return unit.path
 
 
-def search_query(params: Browse, path: str | None, facets: list[str]) -> SearchQuery:
-    """The search-port query of a list (the list page, the API, the CSV export)."""
+def search_query(
+    params: Browse, path: str | None, facets: list[str], hidden: frozenset[int] = frozenset()
+) -> SearchQuery:
+    """The search-port query of a list (the list page, the API, the CSV export); `hidden`:
+    the ideas whose authors the viewer may not see (`ideas.identity`)."""
     filters: dict[str, FilterValue] = {}
     if params.field:
         filters["field"] = params.field
@@ -57,6 +60,7 @@ def search_query(params: Browse, path: str | None, facets: list[str]) -> SearchQ
         facets=facets,
         offset=params.offset,
         limit=params.limit,
+        unit_hidden=hidden,
     )
 
 
@@ -65,8 +69,8 @@ def default_sort(text: str, sort: Sort | None) -> Sort:
     return sort or ("relevance" if text.strip() else "newest")
 
 
-async def browse(params: Browse) -> SearchResult:
-    query = search_query(params, await unit_path(params.unit_id), FACETS)
+async def browse(params: Browse, hidden: frozenset[int] = frozenset()) -> SearchResult:
+    query = search_query(params, await unit_path(params.unit_id), FACETS, hidden)
     return await search_service.search(query)
 
 

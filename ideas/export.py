@@ -25,6 +25,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from tortoise.expressions import Q
 
@@ -81,20 +82,24 @@ def roots(paths: list[str]) -> list[str]:
     return out
 
 
-def _scope(who: Principal, flt: ExportFilter) -> Q:
-    """The organiser's units, the filters, never a draft."""
+def _scope(who: Principal, flt: ExportFilter, hidden: frozenset[int]) -> Q:
+    """The organiser's units, the filters, never a draft; narrowed by unit, no idea whose
+    unit the organiser may not learn (`hidden`; the rule is `SearchQuery.unit_hidden`'s)."""
     cond = Q()
     for path in roots(who.organised_paths):
         cond |= Q(unit_path__startswith=path)
     q = Q(cond) & ~Q(status=IdeaStatus.DRAFT)
     if flt.unit_path:
         q &= Q(unit_path__startswith=flt.unit_path)
+        if hidden:
+            q &= ~Q(id__in=list(hidden))
     if flt.field:
         q &= Q(field=flt.field)
     if flt.status:
         q &= Q(status=flt.status)
-    if flt.year:
-        q &= Q(created_at__year=flt.year)
+    if flt.year:  # a range, not a year() of the column: both databases, and the index
+        start = datetime(flt.year, 1, 1, tzinfo=UTC)
+        q &= Q(created_at__gte=start, created_at__lt=start.replace(year=flt.year + 1))
     return q
 
 
@@ -149,8 +154,8 @@ async def _csv(chunk: list[Idea], hidden: frozenset[int]) -> str:
 
 
 async def _from_database(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIterator[str]:
-    scope = _scope(who, flt)
     hidden = await hidden_from(who)
+    scope = _scope(who, flt, hidden)
     after = Q()
     while True:
         chunk = await Idea.filter(scope & after).order_by(*_order(sort)).limit(CHUNK)
@@ -163,8 +168,8 @@ async def _from_database(who: Principal, flt: ExportFilter, sort: Sort) -> Async
 
 
 async def _from_search(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIterator[str]:
-    scope = _scope(who, flt)
     hidden = await hidden_from(who)
+    scope = _scope(who, flt, hidden)
     own = roots(who.organised_paths)
     # One organised subtree (the usual case): let the engine filter by it as well.
     path = flt.unit_path or (own[0] if len(own) == 1 and own[0] else None)
@@ -177,7 +182,7 @@ async def _from_search(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIt
         limit=SEARCH_CHUNK,
     )
     while True:
-        result = await search_service.search(search_query(params, path, []))
+        result = await search_service.search(search_query(params, path, [], hidden))
         ids = [h.id for h in result.hits]
         if ids:
             rows = {i.id: i for i in await Idea.filter(scope, id__in=ids)}

@@ -193,6 +193,9 @@ class DatabaseBackend:
                 sql.add("(" + " OR ".join(parts) + ")")
         if query.unit_path:
             sql.add(f"d.unit_path LIKE {sql.param(_like_prefix(query.unit_path))} ESCAPE '\\'")
+        if query.unit_hidden:
+            marks = ", ".join(sql.param(i) for i in sorted(query.unit_hidden))
+            sql.add(f"d.doc_id NOT IN ({marks})")
 
     async def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()

@@ -57,7 +57,7 @@ TASK_TIMEOUT_MS = 60_000
 
 SETTINGS = MeilisearchSettings(
     searchable_attributes=list(FOLDED.values()),  # in order: a title match ranks first
-    filterable_attributes=["status", "field", "unit_paths", "year", "contest_ids", "kind"],
+    filterable_attributes=["status", "field", "unit_paths", "year", "contest_ids", "kind", "id"],
     sortable_attributes=["created_at", "votes", "hot"],
     # relevance first; among equally relevant documents, the most voted
     ranking_rules=["words", "typo", "proximity", "attribute", "sort", "exactness", "votes:desc"],
@@ -137,6 +137,8 @@ def build_filter(query: SearchQuery) -> list[str]:
             parts.append(f"{key} IN [{', '.join(_literal(v) for v in values)}]")
     if query.unit_path:
         parts.append(f"unit_paths = {quote(query.unit_path)}")
+    if query.unit_hidden:
+        parts.append(f"id NOT IN [{', '.join(str(i) for i in sorted(query.unit_hidden))}]")
     return parts
 
 

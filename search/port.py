@@ -38,6 +38,11 @@ class SearchQuery:
     facets: list[str] = field(default_factory=list)
     offset: int = 0
     limit: int = 20
+    # Documents whose unit the viewer may not learn (blind judging: `ideas.identity`).
+    # The rule, written once: they are left out whenever the query is narrowed by unit,
+    # since being found under a unit tells where a document comes from; without a unit
+    # filter they stay in, and the presenters show them without identity.
+    unit_hidden: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         unknown = [k for k in self.filters if k not in FILTERABLE]
@@ -50,6 +55,8 @@ class SearchQuery:
             raise ValueError(f"unknown sort: {self.sort}")
         if self.unit_path is not None and not self.unit_path.endswith("/"):
             self.unit_path += "/"  # unit paths end with "/": "VN/P0" must not find "VN/P01/"
+        if self.unit_path is None:
+            self.unit_hidden = frozenset()
         self.offset = max(0, int(self.offset))
         self.limit = min(MAX_LIMIT, max(0, int(self.limit)))
 

@@ -62,8 +62,9 @@ async def find(
     offset: int = 0,
     limit: int = 20,
     facets: tuple[str, ...] = (),
+    unit_hidden: frozenset[int] = frozenset(),
 ) -> SearchResult:
-    """The public search of the API and the /search page.
+    """The public search of the API and the /search page (`unit_hidden`: see `SearchQuery`).
 
     `unit_id` means that unit and every unit below it (an unknown unit is a validation
     error naming `unit_id`). Only public documents are ever in an index, so nobody can
@@ -89,5 +90,6 @@ async def find(
             facets=list(facets),
             offset=offset,
             limit=limit,
+            unit_hidden=unit_hidden,
         )
     )

@@ -13,9 +13,10 @@ else goes through the `ideas.identity` hook registered below. A member judges a 
 through `judges.add_judge` (and the demo), which grants the judge role, so members without a
 judge role are never asked about (no query for them).
 
-Not covered yet: a list or search filtered by unit still includes the entries from under
-that unit, so a judge who narrows the filter on purpose can learn where an entry comes from
-(closing it needs an "all but these ids" filter in the search port).
+A list, search or export narrowed by unit leaves these entries out for the judge (being
+found under a unit would tell where an entry comes from: `search.port.SearchQuery.unit_hidden`).
+What the authors wrote into the idea's own text (a name in the body) is the idea's content
+and is shown as written.
 """
 
 from __future__ import annotations

@@ -24,9 +24,7 @@ def test_postgres_pool_is_sized_by_settings(tmp_path: Path) -> None:
     assert (creds["minsize"], creds["maxsize"]) == (4, 40)
 
 
-def test_sqlite_path_and_embedded_defaults(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_sqlite_path_and_embedded_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("BASE_URL", raising=False)
     settings = Settings(database_url=f"sqlite://{tmp_path}/x/db.sqlite3", data_dir=tmp_path)

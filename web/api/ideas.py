@@ -80,7 +80,8 @@ async def list_query(query: IdeaQuery, hidden: frozenset[int]) -> IdeaList:
             sort=query.sort,
             offset=query.offset,
             limit=query.per_page,
-        )
+        ),
+        hidden,
     )
     return IdeaList(
         items=[card(h, hidden) for h in result.hits],

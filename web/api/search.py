@@ -94,6 +94,7 @@ def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
 async def search_endpoint(request: Request) -> Response:
     params = read_params(request)
     await context.limiter(request).hit(SEARCH_LIMIT, "search:" + context.client_address(request))
+    hidden = await context.hidden_ideas(request)
     result = await service.find(
         params.type,
         params.q,
@@ -105,8 +106,8 @@ async def search_endpoint(request: Request) -> Response:
         offset=params.offset,
         limit=params.per_page,
         facets=("field", "status") if params.type == "ideas" else ("status", "kind"),
+        unit_hidden=hidden if params.type == "ideas" else frozenset(),
     )
-    hidden = await context.hidden_ideas(request)
     return to_json(
         SearchOut(
             hits=[hit_out(params.type, h, hidden) for h in result.hits],

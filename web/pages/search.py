@@ -72,6 +72,7 @@ async def search_page(request: Request) -> Response:
     params = read_params(request)
     searched = bool(request.query_params)
     result = None
+    hidden = await context.hidden_ideas(request)
     if searched:
         await context.limiter(request).hit(
             SEARCH_LIMIT, "search:" + context.client_address(request)
@@ -87,8 +88,8 @@ async def search_page(request: Request) -> Response:
             offset=params.offset,
             limit=params.per_page,
             facets=("field", "status") if params.type == "ideas" else ("status", "kind"),
+            unit_hidden=hidden if params.type == "ideas" else frozenset(),
         )
-    hidden = await context.hidden_ideas(request)
     pages = 0
     if result is not None:
         pages = max(1, -(-result.total // params.per_page))

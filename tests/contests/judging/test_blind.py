@@ -420,3 +420,59 @@ async def test_an_organiser_who_judges_exports_no_authors_of_the_entries(
     for secret in b.secrets:
         assert secret not in after.text, secret
     assert all(f"{TITLE_WORD} xanh số {n + 1}" in after.text for n in range(len(b.idea_ids)))
+
+
+async def test_a_judge_narrowing_by_unit_does_not_learn_where_an_entry_comes_from(
+    client: httpx2.AsyncClient, app: Starlette
+) -> None:
+    b = await _blind_contest(client, app)
+    w, judge = b.w, b.w.judges[0]
+    entries = set(b.idea_ids)
+    stranger = await bearer(await member(w.tree.ba_dinh, name="Người Xem"))
+    unit_ids = {a.unit_id for a in w.authors}
+    apis = [
+        "/api/v1/ideas?unit_id={u}",
+        f"/api/v1/ideas?unit_id={{u}}&q={TITLE_WORD}",
+        f"/api/v1/search?q={TITLE_WORD}&unit_id={{u}}",
+    ]
+
+    def found(body: dict[str, Any]) -> set[int]:
+        return {int(i["id"]) for i in body.get("items", body.get("hits", []))} & entries
+
+    for url in apis:
+        # Everybody else finds the entries under their units ...
+        by_stranger = set().union(
+            *[found((await client.get(url.format(u=u), headers=stranger)).json()) for u in unit_ids]
+        )
+        assert by_stranger == entries, url
+        # ... the judge finds none of them there, though they are all there without a unit.
+        for u in unit_ids:
+            r = await client.get(url.format(u=u), headers=w.h(judge))
+            assert r.status_code == 200 and not found(r.json()), url
+        plain = url.replace("unit_id={u}", "").replace("?&", "?")
+        assert found((await client.get(plain, headers=w.h(judge))).json()) == entries, plain
+
+    # The pages follow the same rule.
+    def linked(html: str) -> set[int]:
+        return {i for i in entries if f'href="/ideas/{i}"' in html}
+
+    login = await client.post("/login", data={"email": judge.email, "password": PASSWORD})
+    assert login.status_code in (200, 303), login.text
+    for u in unit_ids:
+        for page in (f"/ideas?unit_id={u}", f"/search?type=ideas&q={TITLE_WORD}&unit_id={u}"):
+            r = await client.get(page)
+            assert r.status_code == 200 and not linked(r.text), page
+    for page in ("/ideas", f"/search?type=ideas&q={TITLE_WORD}"):
+        assert linked((await client.get(page)).text) == entries, page
+    # An organiser who judges: a unit-filtered export leaves the entries out as well.
+    org = w.h(w.organiser)
+    r = await client.post(
+        f"/api/v1/contests/{w.contest.id}/judges", json={"member_id": w.organiser.id}, headers=org
+    )
+    assert r.status_code == 201, r.text
+    for u in unit_ids:
+        for words in ("", f"&q={TITLE_WORD}"):
+            r = await client.get(f"/api/v1/ideas/export.csv?unit_id={u}{words}", headers=org)
+            assert r.status_code == 200 and f"{TITLE_WORD} xanh" not in r.text, (u, words)
+    r = await client.get("/api/v1/ideas/export.csv", headers=org)
+    assert all(f"{TITLE_WORD} xanh số {n + 1}" in r.text for n in range(len(b.idea_ids)))
