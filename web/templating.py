@@ -44,8 +44,17 @@ def _format_number(value: Any) -> str:
     return format_decimal(value, locale=i18n.current_language())
 
 
+def _field_label(code: Any) -> str:
+    """An idea field's name in the page's language (the code itself if unknown)."""
+    from web.labels import FIELD_LABELS
+
+    value = str(getattr(code, "value", code) or "")
+    return i18n.gettext(FIELD_LABELS[value]) if value in FIELD_LABELS else value
+
+
 env.filters["datetime"] = _format_dt
 env.filters["number"] = _format_number
+env.filters["field_label"] = _field_label
 
 
 def render(

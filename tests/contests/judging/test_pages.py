@@ -110,6 +110,7 @@ async def test_judge_scores_through_the_form(client: httpx2.AsyncClient, app: St
     ids = re.findall(r'href="/judging/assignments/(\d+)"', queue.text)
     assert ids
     form = await client.get(f"/judging/assignments/{ids[0]}")
+    assert '<span class="tag">Môi trường</span>' in form.text  # the field, by its name
     names = re.findall(r'name="(score_\d+)"', form.text)
     assert len(names) == 3
     bad = await client.post(
