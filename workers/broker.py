@@ -6,6 +6,7 @@ under `data/` (fakeredis would not do: arq needs INFO and Lua).
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ def _start_embedded(data_dir: Path) -> str:
 
         data_dir.mkdir(parents=True, exist_ok=True)
         _embedded = LiteRedis(str(data_dir / "redis.db"), serverconfig={"save": ""})
+        # The server is a child process of ours: stop it when we exit, or it outlives us.
+        atexit.register(stop_embedded)
     return str(_embedded.socket_file)
 
 
