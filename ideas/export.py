@@ -32,9 +32,11 @@ from tortoise.expressions import Q
 from accounts.models import Member, Unit
 from accounts.permissions import Principal
 from accounts.units import in_subtree
-from ideas.browse import Browse, default_sort, search_query
+from core.errors import Forbidden
+from ideas.browse import Browse, default_sort, search_query, unit_path
 from ideas.identity import hidden_from
 from ideas.models import Idea, IdeaStatus
+from ideas.schemas import ExportQuery
 from search import service as search_service
 from search.port import MAX_LIMIT, Sort
 from search.text import query_words
@@ -65,6 +67,25 @@ class ExportFilter:
     year: int | None = None
     text: str = ""
     sort: Sort | None = None
+
+
+async def export_filter(who: Principal, query: ExportQuery) -> ExportFilter:
+    """The export's filter from the list's query. Only organisers export (403 for anyone
+    else), and a `unit_id` must lie inside the units they organise (403 otherwise; 422 when
+    no such unit exists)."""
+    if not who.is_organizer:
+        raise Forbidden()
+    path = await unit_path(query.unit_id)
+    if path is not None and not who.organizes(path):
+        raise Forbidden()
+    return ExportFilter(
+        field=query.field,
+        status=query.status,
+        unit_path=path,
+        year=query.year,
+        text=query.q,
+        sort=query.sort,
+    )
 
 
 def _line(values: list[str]) -> str:

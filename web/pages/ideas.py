@@ -22,7 +22,8 @@ from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
 from ideas.schemas import IdeaIn, IdeaPatch
 from web import context, i18n
-from web.api.ideas import IdeaQuery, list_query, read_upload, storage
+from web.api.ideas import IdeaQuery, list_query
+from web.api.ideas_files import read_upload, storage
 from web.errors import field_errors
 from web.labels import FIELD_LABELS
 from web.pages.coauthors import chosen, read_co_authors

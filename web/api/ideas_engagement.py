@@ -1,0 +1,133 @@
+"""Ideas API, members taking part: votes, comments, reports."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from ideas import discussion, votes
+from ideas.identity import masked_commenters
+from ideas.models import Comment
+from ideas.schemas import CommentIn, CommentList, CommentOut, Person, ReportIn, ReportOut, VotesOut
+from web import context
+from web.openapi import api_route, to_json
+from web.parsing import PageParams, parse_json, parse_query, path_int
+
+
+async def vote(request: Request) -> Response:
+    return to_json(VotesOut(votes=await votes.vote(context.member(request), path_int(request))))
+
+
+async def unvote(request: Request) -> Response:
+    return to_json(VotesOut(votes=await votes.unvote(context.member(request), path_int(request))))
+
+
+def comment_out(c: Comment, name: str, masked: frozenset[int] = frozenset()) -> CommentOut:
+    """`masked`: members whose names the viewer may not see here (`ideas.identity`)."""
+    hide = c.author_id in masked
+    return CommentOut(
+        id=c.id,
+        idea_id=c.idea_id,
+        author=Person(id=0, display_name="") if hide else Person(id=c.author_id, display_name=name),
+        body=c.body,
+        created_at=c.created_at,
+    )
+
+
+async def list_comments(request: Request) -> Response:
+    page = parse_query(request, PageParams)
+    items, total = await discussion.comments(
+        context.principal(request), path_int(request), offset=page.offset, limit=page.per_page
+    )
+    masked = await masked_commenters(path_int(request), await context.hidden_ideas(request))
+    return to_json(
+        CommentList(
+            items=[comment_out(c, n, masked) for c, n in items],
+            total=total,
+            page=page.page,
+            per_page=page.per_page,
+        )
+    )
+
+
+async def post_comment(request: Request) -> Response:
+    who = context.member(request)
+    await context.limiter(request).hit("20/minute", f"idea-comment:{who.member_id}")
+    data = await parse_json(request, CommentIn)
+    comment = await discussion.post_comment(who, path_int(request), data.body)
+    return to_json(comment_out(comment, who.display_name), status=201)
+
+
+async def report_idea(request: Request) -> Response:
+    who = context.member(request)
+    data = await parse_json(request, ReportIn)
+    report, hidden = await discussion.report_idea(who, path_int(request), data.reason)
+    return to_json(
+        ReportOut(id=report.id, idea_id=report.idea_id, comment_id=None, hidden=hidden), status=201
+    )
+
+
+async def report_comment(request: Request) -> Response:
+    who = context.member(request)
+    data = await parse_json(request, ReportIn)
+    report, hidden = await discussion.report_comment(who, path_int(request), data.reason)
+    return to_json(
+        ReportOut(
+            id=report.id, idea_id=report.idea_id, comment_id=report.comment_id, hidden=hidden
+        ),
+        status=201,
+    )
+
+
+T = "ideas"
+routes: list[BaseRoute] = [
+    api_route("/ideas/{id:int}/vote", "POST", vote, summary="Vote", tag=T, response=VotesOut),
+    api_route(
+        "/ideas/{id:int}/vote",
+        "DELETE",
+        unvote,
+        summary="Take a vote back",
+        tag=T,
+        response=VotesOut,
+    ),
+    api_route(
+        "/ideas/{id:int}/comments",
+        "GET",
+        list_comments,
+        summary="Comments",
+        tag=T,
+        query=PageParams,
+        response=CommentList,
+    ),
+    api_route(
+        "/ideas/{id:int}/comments",
+        "POST",
+        post_comment,
+        summary="Comment",
+        tag=T,
+        body=CommentIn,
+        response=CommentOut,
+        status=201,
+    ),
+    api_route(
+        "/ideas/{id:int}/reports",
+        "POST",
+        report_idea,
+        summary="Report an idea",
+        tag=T,
+        body=ReportIn,
+        response=ReportOut,
+        status=201,
+    ),
+    api_route(
+        "/comments/{id:int}/reports",
+        "POST",
+        report_comment,
+        summary="Report a comment",
+        tag=T,
+        body=ReportIn,
+        response=ReportOut,
+        status=201,
+    ),
+]
