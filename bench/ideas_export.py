@@ -209,7 +209,32 @@ async def raw(url: str) -> tuple[float, int]:
         await conn.close()
 
 
-async def main_async(url: str, count: int, skip_build: bool) -> None:
+TOP_INDEX = "idea (votes, created_at, id)"  # ideas/migrations/0003_idea_top_order.py
+
+
+async def without_top_index(url: str, count: int, raw_s: float) -> None:
+    """The top sort once more with the index of migration 0003 dropped (the "before"), then
+    the index put back."""
+    conn = await asyncpg.connect(_pg(url))
+    try:
+        name = await conn.fetchval(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'idea' "
+            "AND indexdef LIKE '%(votes, created_at, id)'"
+        )
+        await conn.execute(f'DROP INDEX "{name}"')
+        try:
+            seconds, _, _ = await export("top", trace=False)
+        finally:
+            await conn.execute(f'CREATE INDEX "{name}" ON {TOP_INDEX}')
+    finally:
+        await conn.close()
+    print(
+        f"export sort=top WITHOUT the index on {TOP_INDEX}: {seconds:.2f} s "
+        f"({count / seconds:,.0f} rows/s); time / raw = {seconds / raw_s:.1f}×"
+    )
+
+
+async def main_async(url: str, count: int, skip_build: bool, unindexed: bool) -> None:
     if not skip_build:
         await build(url, count)
     settings = Settings(database_url=url, secret_key="bench")  # noqa: S106 - throwaway database
@@ -230,6 +255,8 @@ async def main_async(url: str, count: int, skip_build: bool) -> None:
                 f"{size / 2**20:.1f} MiB written, peak Python memory {peak / 2**20:.1f} MiB "
                 f"({peak / size:.1%} of the file); time / raw = {seconds / raw_s:.1f}×"
             )
+        if unindexed:
+            await without_top_index(url, count, raw_s)
     finally:
         await Tortoise.close_connections()
 
@@ -239,8 +266,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=250_000)
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--skip-build", action="store_true", help="reuse the database")
+    parser.add_argument(
+        "--without-index", action="store_true", help="also time top without its index (slow)"
+    )
     args = parser.parse_args()
-    asyncio.run(main_async(args.database_url, args.count, args.skip_build))
+    asyncio.run(main_async(args.database_url, args.count, args.skip_build, args.without_index))
 
 
 if __name__ == "__main__":

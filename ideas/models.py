@@ -71,6 +71,9 @@ class Idea(Model):
     class Meta:
         table = "idea"
         app = "ideas"
+        # The "top" order (votes, then newest): the CSV export pages through it by keyset,
+        # which PostgreSQL reads backwards from this index instead of sorting the table.
+        indexes = (("votes", "created_at", "id"),)
 
 
 class IdeaCoAuthor(Model):
