@@ -8,8 +8,12 @@ database and Redis. So a newly scored attempt, a published result or a rebuilt b
 on every page within 1 s, however many reads arrive; nothing invalidates the cache, so a
 burst of scoring never makes reads pile up on Redis (CTFd's scoreboard does, clearing its
 cache on every answer). "My rank" is never cached: it is read on every request with one
-Redis round trip (`leaderboard.rank_of`). The database stays the truth: a board missing in
-Redis is rebuilt from it (`leaderboard.ensure`, checked at most once per `TTL_S`).
+Redis round trip (`leaderboard.rank_of`). The database stays the truth: whether the board
+is in Redis is checked with the round (at most once per `TTL_S`); a board missing there is
+rebuilt by the worker (`contests.rebuilds`, asked here), never by a read, and meanwhile
+pages come from the database (`board_sql`) and the answer says `"rebuilding": true` ("my
+rank" then comes from the stored final ranks of a frozen round, and is null for a live
+one, see `board_sql`).
 
 Where the scorer runs in the same process (the embedded mode, tests), its writes drop what
 this process remembers of the round at once (`leaderboard.generation`). Time is
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accounts.permissions import Principal
-from contests import leaderboard, ranking, rounds
+from contests import leaderboard, ranking, rebuilds, rounds, unit_counts
 from contests.leaderboard import Row
 from contests.models import Round
 from contests.schemas import LeaderRow, MemberRef
@@ -41,6 +45,7 @@ class Page:
     total: int
     final: bool
     items_json: str  # the rendered `items` of the API's `Leaderboard`
+    rebuilding: bool = False  # read from the database while the worker rebuilds the board
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,9 @@ def _stamp(round_id: int) -> _Stamp:
     return _Stamp(clock.now(), leaderboard.generation(round_id))
 
 
-_rounds: dict[int, tuple[_Stamp, Round, bool]] = {}
-_rebuilding: dict[int, asyncio.Lock] = {}
+# round id → (when read, the round, whether its board is in Redis: None when not looked)
+_rounds: dict[int, tuple[_Stamp, Round, bool | None]] = {}
+_reading: dict[int, asyncio.Lock] = {}
 _loading: dict[tuple[int, int, int], asyncio.Future[Page]] = {}
 _pages: dict[tuple[int, int, int], tuple[_Stamp, Page]] = {}
 
@@ -69,8 +75,9 @@ def forget_all() -> None:
     """Drop everything this process remembers (tests; after an organiser's change here)."""
     _rounds.clear()
     _pages.clear()
-    _rebuilding.clear()
+    _reading.clear()
     _loading.clear()
+    unit_counts.forget_all()
 
 
 def leader_row(row: Row, round_: Round) -> LeaderRow:
@@ -86,25 +93,37 @@ def leader_row(row: Row, round_: Round) -> LeaderRow:
 async def recent_round(round_id: int, *, board: bool = False) -> Round:
     """`rounds.get_round`, read from the database at most once per `TTL_S` by this process
     (also for autosaves: a round's grace and bounds may be 1 s stale; deadlines come from
-    the attempt). `board`: make sure the round's board exists first."""
+    the attempt). `board`: also look whether its board is in Redis (and when not, ask the
+    worker to rebuild it)."""
     hit = _rounds.get(round_id)
-    if hit is not None and hit[0].fresh(round_id) and (hit[2] or not board):
+    if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
         return hit[1]
-    # One read of the round per process at a time; the others wait and reuse it. A lost
-    # board comes back from the database here, rebuilt once.
-    async with _rebuilding.setdefault(round_id, asyncio.Lock()):
+    # One read of the round per process at a time; the others wait and reuse it.
+    if len(_reading) > _MAX_ENTRIES:
+        _reading.clear()
+    async with _reading.setdefault(round_id, asyncio.Lock()):
         hit = _rounds.get(round_id)
-        if hit is not None and hit[0].fresh(round_id) and (hit[2] or not board):
+        if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
             return hit[1]
         read_at = clock.now()  # before reading: the bound holds from what was read
         round_ = await rounds.get_round(round_id)
+        built: bool | None = None
         if board:
-            await leaderboard.ensure(round_)
+            built = await leaderboard.is_built(round_id)
+            if not built:
+                await rebuilds.request(round_id)
         stamp = _Stamp(read_at, leaderboard.generation(round_id))
         if len(_rounds) > _MAX_ENTRIES:
             _rounds.clear()
-        _rounds[round_id] = (stamp, round_, board)
+        _rounds[round_id] = (stamp, round_, built)
         return round_
+
+
+def _built(round_id: int) -> bool | None:
+    """Whether the round's board was in Redis when `recent_round` last looked (None: not
+    looked, or too long ago)."""
+    hit = _rounds.get(round_id)
+    return hit[2] if hit is not None and hit[0].fresh(round_id) else None
 
 
 async def visible_round(principal: Principal | None, round_id: int) -> Round:
@@ -133,10 +152,17 @@ async def page(round_: Round, offset: int, limit: int) -> Page:
 async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
     stamp = _stamp(round_.id)
     try:
-        rows, total = await leaderboard.page(round_, offset, limit, check_built=False)
+        built = _built(round_.id)
+        if built is None:
+            built = await leaderboard.is_built(round_.id)
+        rows, total = await leaderboard.page(round_, offset, limit, built=built)
         items = [leader_row(r, round_).model_dump(mode="json") for r in rows]
         found = Page(
-            rows, total, round_.frozen_at is not None, json.dumps(items, ensure_ascii=False)
+            rows,
+            total,
+            round_.frozen_at is not None,
+            json.dumps(items, ensure_ascii=False),
+            rebuilding=not built,
         )
         if len(_pages) > _MAX_ENTRIES:
             _pages.clear()
@@ -147,8 +173,9 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
 
 
 async def my_row(round_: Round, member_id: int) -> LeaderRow | None:
-    """The member's own row with their current rank (never cached)."""
-    row = await leaderboard.rank_of(round_, member_id, check_built=False)
+    """The member's own row with their current rank (never cached; see `board_sql` for
+    while the board is rebuilt)."""
+    row = await leaderboard.rank_of(round_, member_id, built=_built(round_.id))
     return leader_row(row, round_) if row is not None else None
 
 
@@ -156,7 +183,8 @@ def render(found: Page, me: LeaderRow | None, offset: int, limit: int) -> bytes:
     """The API's `Leaderboard` as JSON, reusing the page's rendered items."""
     me_json = json.dumps(me.model_dump(mode="json"), ensure_ascii=False) if me else "null"
     final = "true" if found.final else "false"
+    rebuilding = "true" if found.rebuilding else "false"
     return (
         f'{{"items":{found.items_json},"total":{found.total},"limit":{limit},'
-        f'"offset":{offset},"me":{me_json},"final":{final}}}'
+        f'"offset":{offset},"me":{me_json},"final":{final},"rebuilding":{rebuilding}}}'
     ).encode()

@@ -6,22 +6,26 @@ Keys of round R:
 - `quiz:lbk:R` hash member id → their sort key (to find "my rank" and to replace an entry);
 - `quiz:lbd:R` hash member id → JSON of what a row shows (no database on reads);
 - `quiz:lb:R:built` marker: present once the set was built from the database. Missing
-  (Redis lost or flushed) → the next read or scoring run rebuilds it.
+  (a new round, Redis lost or flushed) → reads answer from the database (`board_sql`) and
+  ask the worker to rebuild it (`contests.rebuilds`); nothing rebuilds in a web request.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
 from contests import ranking
-from contests.models import Attempt, Round
+from contests.models import Round
 from contests.ranking import Scored
 from core import queue
+
+PUT_CHUNK = 5000
+Keepalive = Callable[[], Awaitable[None]]
 
 
 def _keys(round_id: int) -> tuple[str, str, str, str]:
@@ -81,68 +85,91 @@ def _changed(round_id: int) -> None:
     _generation[round_id] = _generation.get(round_id, 0) + 1
 
 
-async def put(round_: Round, entries: list[Entry]) -> None:
+# KEYS: board, member → sort key, member → row JSON. ARGV: member, sort key, row triples.
+# A member's old key leaves the set when their new one differs; applying it twice is a no-op.
+_PUT = """
+for i = 1, #ARGV, 3 do
+  local old = redis.call('HGET', KEYS[2], ARGV[i])
+  if old and old ~= ARGV[i + 1] then redis.call('ZREM', KEYS[1], old) end
+  redis.call('ZADD', KEYS[1], 0, ARGV[i + 1])
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 2])
+end
+return 1
+"""
+
+
+def put_args(round_: Round, entries: Sequence[Entry]) -> list[str]:
+    """The script's ARGV for these entries (member, sort key, row JSON)."""
+    args: list[str] = []
+    for e in entries:
+        args += [
+            str(e.scored.member_id),
+            ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers),
+            json.dumps(
+                {
+                    "a": e.scored.attempt_id,
+                    "s": e.scored.correct_count,
+                    "d": e.scored.duration_ms,
+                    "p": e.scored.prediction,
+                    "n": e.display_name,
+                    "u": e.unit_name,
+                },
+                ensure_ascii=False,
+            ),
+        ]
+    return args
+
+
+def queue_put(pipe: Any, round_: Round, entries: Sequence[Entry]) -> None:
+    """Add the placing of `entries` to a Redis pipeline (one script call per
+    `PUT_CHUNK`), so a scoring batch updates both boards in one round trip."""
+    _changed(round_.id)
+    board, keys, data, _ = _keys(round_.id)
+    for start in range(0, len(entries), PUT_CHUNK):
+        pipe.eval(_PUT, 3, board, keys, data, *put_args(round_, entries[start : start + PUT_CHUNK]))
+
+
+async def put(round_: Round, entries: Sequence[Entry]) -> None:
     """Place (or move) each member's counting attempt on the board. Idempotent."""
     if not entries or not started():
         return
-    _changed(round_.id)
-    board, keys, data, _ = _keys(round_.id)
-    r = redis()
-    old: list[Any] = await cast(
-        Awaitable[list[Any]], r.hmget(keys, [str(e.scored.member_id) for e in entries])
-    )
-    pipe = r.pipeline(transaction=True)
-    stale = [k for k in old if k is not None]
-    if stale:
-        pipe.zrem(board, *stale)
-    new_keys: dict[str, str] = {}
-    new_data: dict[str, str] = {}
-    zadd: dict[str, float] = {}
-    for e in entries:
-        key = ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers)
-        mid = str(e.scored.member_id)
-        new_keys[mid] = key
-        zadd[key] = 0.0
-        new_data[mid] = json.dumps(
-            {
-                "a": e.scored.attempt_id,
-                "s": e.scored.correct_count,
-                "d": e.scored.duration_ms,
-                "p": e.scored.prediction,
-                "n": e.display_name,
-                "u": e.unit_name,
-            }
-        )
-    pipe.zadd(board, zadd)
-    pipe.hset(keys, mapping=new_keys)
-    pipe.hset(data, mapping=new_data)
+    pipe = redis().pipeline(transaction=False)
+    queue_put(pipe, round_, entries)
     await pipe.execute()
 
 
 async def is_built(round_id: int) -> bool:
-    return bool(await redis().exists(_keys(round_id)[3]))
+    return started() and bool(await redis().exists(_keys(round_id)[3]))
 
 
-async def rebuild(round_: Round) -> int:
-    """Rebuild the board of `round_` from the database; returns its size."""
-    from contests import scoring
-
-    if not started():
-        return 0
-    entries = await scoring.counting_entries(round_)
-    board, keys, data, built = _keys(round_.id)
-    _changed(round_.id)
-    await redis().delete(board, keys, data, built)
-    for start in range(0, len(entries), 5000):
-        await put(round_, entries[start : start + 5000])
-    await redis().set(built, "1")
-    return len(entries)
+def built_key(round_id: int) -> str:
+    return _keys(round_id)[3]
 
 
-async def ensure(round_: Round) -> None:
-    """A lost board comes back by itself: rebuilt when its marker is missing."""
-    if started() and not await is_built(round_.id):
-        await rebuild(round_)
+async def clear(round_id: int) -> None:
+    """Drop the board and its marker (before a rebuild; reads answer from the database)."""
+    _changed(round_id)
+    await redis().delete(*_keys(round_id))
+
+
+async def rebuild(round_: Round, keepalive: Keepalive | None = None) -> int:
+    """Rebuild the board of `round_` from the database (`rebuilds.rebuild`, under the
+    round's scoring lock); returns its size."""
+    from contests import rebuilds
+
+    return await rebuilds.rebuild(round_, keepalive, board=True, units=False)
+
+
+async def _ready(round_: Round, built: bool | None) -> bool:
+    """Whether to read Redis; when the board is missing, ask the worker to rebuild it."""
+    if built is None:
+        built = await is_built(round_.id)
+    if not built and started():
+        from contests import rebuilds
+
+        await rebuilds.request(round_.id)
+    return built
 
 
 def _row(rank: int, member_id: int, raw: Any) -> Row:
@@ -165,11 +192,15 @@ def _member_of(key: str | bytes) -> int:
 
 
 async def page(
-    round_: Round, offset: int, limit: int, *, check_built: bool = True
+    round_: Round, offset: int, limit: int, *, built: bool | None = None
 ) -> tuple[list[Row], int]:
-    """Rows `offset`..`offset+limit` and the number of ranked members."""
-    if check_built:
-        await ensure(round_)
+    """Rows `offset`..`offset+limit` and the number of ranked members. `built`: whether the
+    caller already knows the board is in Redis (None: look). A board not built is read
+    from the database (`board_sql`) and its rebuild is asked of the worker."""
+    if not await _ready(round_, built):
+        from contests import board_sql
+
+        return await board_sql.page(round_, offset, limit)
     board, _, data, _ = _keys(round_.id)
     r = redis()
     pipe = r.pipeline(transaction=False)
@@ -198,11 +229,13 @@ return {position, redis.call('HGET', KEYS[3], ARGV[1])}
 """
 
 
-async def rank_of(round_: Round, member_id: int, *, check_built: bool = True) -> Row | None:
+async def rank_of(round_: Round, member_id: int, *, built: bool | None = None) -> Row | None:
     """The member's row, with their rank, or None when they are not ranked (one Redis
-    round trip; `check_built=False` when the caller already ensured the board)."""
-    if check_built:
-        await ensure(round_)
+    round trip); while the board is not built, `board_sql.rank_of`."""
+    if not await _ready(round_, built):
+        from contests import board_sql
+
+        return await board_sql.rank_of(round_, member_id)
     board, keys, data, _ = _keys(round_.id)
     found: Any = await redis().eval(_RANK_OF, 3, board, keys, data, str(member_id))  # type: ignore[misc]
     if not found or found[1] is None:
@@ -210,9 +243,4 @@ async def rank_of(round_: Round, member_id: int, *, check_built: bool = True) ->
     return _row(int(found[0]) + 1, member_id, found[1])
 
 
-async def forget(round_id: int) -> None:
-    _changed(round_id)
-    await redis().delete(*_keys(round_id))
-
-
-__all__ = ["Attempt", "Entry", "Row", "forget", "page", "put", "rank_of", "rebuild"]
+__all__ = ["Entry", "Row", "clear", "page", "put", "rank_of", "rebuild"]

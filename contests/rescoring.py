@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
-from contests import leaderboard, rounds, scoring, unit_board
-from contests.models import Attempt, Question, Round
+from contests import rebuilds, rounds, scoring
+from contests.leaderboard import Keepalive
+from contests.models import Attempt, Round
+from core.db import is_postgres
 
 CHUNK = 1000
 
@@ -39,36 +43,60 @@ async def rounds_marked() -> list[int]:
     return sorted(int(r["id"]) for r in rows)
 
 
-async def rescore_round(round_id: int, now: datetime) -> int:
+async def rescore_round(round_id: int, now: datetime, keepalive: Keepalive | None = None) -> int:
     """Re-score a marked round (see the module docstring); returns how many attempts got a
-    different score. Call it under the round's scoring lock."""
+    different score. Call it under the round's scoring lock (`keepalive` extends it)."""
     round_ = await Round.get_or_none(id=round_id).prefetch_related("contest")
     if round_ is None or round_.rescore_requested_at is None:
         return 0
     mark = round_.rescore_requested_at
-    questions = {q.id: q for q in await Question.filter(contest_id=round_.contest_id)}
+    key = await scoring.answer_key(round_.contest_id)
     changed = 0
     last = 0
     while True:
-        chunk = list(
-            await Attempt.filter(round_id=round_.id, scored_at__isnull=False, id__gt=last)
+        rows = await (
+            Attempt.filter(round_id=round_.id, scored_at__isnull=False, id__gt=last)
             .order_by("id")
             .limit(CHUNK)
+            .values_list("id", "question_ids", "answers", "correct_count")
         )
-        if not chunk:
+        if not rows:
             break
-        for attempt in chunk:
-            correct = scoring.count_correct(attempt, questions)
-            if correct != attempt.correct_count:
-                await Attempt.filter(id=attempt.id).update(correct_count=correct)
-                changed += 1
-        last = chunk[-1].id
+        fixes = [
+            (int(aid), correct)
+            for aid, qids, answers, old in rows
+            if (correct := scoring.count_correct(qids or [], answers or {}, key)) != old
+        ]
+        await _store(fixes)
+        changed += len(fixes)
+        last = int(rows[-1][0])
+        if keepalive is not None:
+            await keepalive()
     await scoring.score_round(round_.id, now)  # anything submitted meanwhile
-    await leaderboard.rebuild(round_)
-    await unit_board.rebuild(round_)
+    await rebuilds.rebuild(round_, keepalive)
     if round_.frozen_at is not None:
         await Round.filter(id=round_.id).update(frozen_at=None)
         round_.frozen_at = None
-        await rounds.freeze(round_, now)  # it froze before, so it is due
+        await rounds.freeze(round_, now, keepalive=keepalive)  # it froze before, so it is due
     await Round.filter(id=round_.id, rescore_requested_at=mark).update(rescore_requested_at=None)
     return changed
+
+
+_FIX = """
+UPDATE quiz_attempt AS a SET correct_count = v.correct
+FROM unnest($1::bigint[], $2::int[]) AS v(id, correct) WHERE a.id = v.id
+"""
+
+
+async def _store(fixes: list[tuple[int, int]]) -> None:
+    """New correct counts, one statement per chunk on PostgreSQL."""
+    if not fixes:
+        return
+    if is_postgres():
+        await connections.get("default").execute_query(
+            _FIX, [[f[0] for f in fixes], [f[1] for f in fixes]]
+        )
+        return
+    async with in_transaction() as conn:
+        for attempt_id, correct in fixes:
+            await Attempt.filter(id=attempt_id).using_db(conn).update(correct_count=correct)

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
-from contests import leaderboard, ranking, scoring, unit_board
+from contests import leaderboard, locks, ranking, rebuilds, scoring, unit_board
 from contests.errors import (
     BadContest,
     NotEnoughQuestions,
@@ -27,9 +28,11 @@ from contests.errors import (
     RoundNotFound,
     RoundStillOpen,
 )
+from contests.leaderboard import Keepalive
 from contests.models import Attempt, AttemptStatus, Contest, Question, Round
 from contests.questions import quiz_contest_for
 from contests.service import get_contest, is_organizer, may_see
+from core.db import is_postgres
 
 RoundStatus = Literal["scheduled", "open", "closed"]
 
@@ -278,9 +281,12 @@ def freeze_due(round_: Round, now: datetime) -> bool:
     return now >= round_.closes_at + timedelta(seconds=round_.grace_s)
 
 
-async def freeze(round_: Round, now: datetime) -> bool:
+async def freeze(round_: Round, now: datetime, *, keepalive: Keepalive | None = None) -> bool:
     """Close the round for good (see the module docstring). Idempotent; False when it is
-    not yet due."""
+    not yet due. Call it under the round's scoring lock (the cron, re-scoring and
+    `freeze_locked` do; `keepalive` extends it). The final ranks are stored in chunks of
+    one statement each; the Redis board (whose order now knows the prediction's true
+    answer) is dropped and rebuilt by the worker, reads use the stored ranks meanwhile."""
     if round_.frozen_at is not None:
         return True
     if not freeze_due(round_, now):
@@ -293,23 +299,72 @@ async def freeze(round_: Round, now: datetime) -> bool:
     perfect = sum(1 for e in entries if e.scored.correct_count >= round_.question_count)
     if round_.prediction_question:
         round_.prediction_answer = perfect
-    ordered = sorted(
-        entries,
-        key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers),
+    entries.sort(
+        key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers)
     )
-    await unit_board.freeze(round_)
+    await unit_board.freeze(round_, entries)
+    if keepalive is not None:
+        await keepalive()
+    ids = [e.scored.attempt_id for e in entries]
     async with in_transaction() as conn:
-        await Attempt.filter(round_id=round_.id).using_db(conn).update(final_rank=None)
-        for rank, entry in enumerate(ordered, start=1):
-            await Attempt.filter(id=entry.scored.attempt_id).using_db(conn).update(final_rank=rank)
+        await (
+            Attempt.filter(round_id=round_.id, final_rank__isnull=False)
+            .using_db(conn)
+            .update(final_rank=None)
+        )
+        await _store_ranks(ids, conn)
         round_.frozen_at = now
         await (
             Round.filter(id=round_.id)
             .using_db(conn)
             .update(frozen_at=now, prediction_answer=round_.prediction_answer)
         )
-    await leaderboard.rebuild(round_)
+    if leaderboard.started():
+        await leaderboard.clear(round_.id)
+        await rebuilds.request(round_.id)
     return True
+
+
+_RANKS = """
+UPDATE quiz_attempt AS a SET final_rank = v.rank
+FROM unnest($1::bigint[], $2::int[]) AS v(id, rank) WHERE a.id = v.id
+"""
+RANK_CHUNK = 50_000
+
+
+async def _store_ranks(ids: list[int], conn: BaseDBAsyncClient) -> None:
+    """`final_rank` n+1 on the n-th attempt of `ids` (one statement per chunk on
+    PostgreSQL, whose statements take at most 32,767 parameters but any array)."""
+    for start in range(0, len(ids), RANK_CHUNK):
+        part = ids[start : start + RANK_CHUNK]
+        ranks = list(range(start + 1, start + len(part) + 1))
+        if is_postgres():
+            await conn.execute_query(_RANKS, [part, ranks])
+            continue
+        for attempt_id, rank in zip(part, ranks, strict=True):
+            await Attempt.filter(id=attempt_id).using_db(conn).update(final_rank=rank)
+
+
+FREEZE_WAIT_S = 15.0
+
+
+async def freeze_locked(round_: Round, now: datetime) -> bool:
+    """`freeze` from a request (an organiser publishing before the cron froze the round):
+    under the round's scoring lock, waited for up to `FREEZE_WAIT_S` (409 `RoundStillOpen`
+    when a scorer still holds it: try again in a moment)."""
+    if round_.frozen_at is not None or not freeze_due(round_, now):
+        return round_.frozen_at is not None
+    if not leaderboard.started():
+        return await freeze(round_, now)
+    async with locks.round_lock(round_.id, wait_s=FREEZE_WAIT_S) as held:
+        if not held:
+            raise RoundStillOpen()
+        fresh = await Round.get(id=round_.id)
+        if fresh.frozen_at is not None:  # the cron froze it while we waited
+            round_.frozen_at = fresh.frozen_at
+            round_.prediction_answer = fresh.prediction_answer
+            return True
+        return await freeze(round_, now, keepalive=held.extend)
 
 
 async def publish_results(principal: Principal | None, round_id: int, now: datetime) -> Round:
@@ -323,7 +378,7 @@ async def publish_results(principal: Principal | None, round_id: int, now: datet
 
 
 async def publish_round(round_: Round, now: datetime) -> None:
-    if not await freeze(round_, now):
+    if not await freeze_locked(round_, now):
         raise RoundStillOpen()
     if round_.results_published_at is None:
         round_.results_published_at = now

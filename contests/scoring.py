@@ -4,63 +4,60 @@ A question counts as correct when the chosen options are exactly its correct opt
 attempt's time taken is from its start to its submission (an expired attempt: to its
 deadline), never more than the round's time limit.
 
-Crash safety: a batch first places its members on the Redis board, then marks the attempts
-scored in one transaction. A run killed anywhere leaves them unscored in the database, so
-the next run scores them again, with the same result; the board is rebuilt from the
-database whenever it is missing.
+A batch is read as plain values in one query (the attempts waiting, oldest first, with
+their member's display name and unit name joined), scored in Python, placed on both Redis
+boards in one pipeline (`leaderboard.queue_put`, `unit_board.queue_put`), then stored with
+one `UPDATE … FROM unnest` on PostgreSQL. Run it under the round's scoring lock
+(`contests.locks`).
+
+Crash safety: a batch first places its members on the Redis boards, then marks the
+attempts scored in one transaction. A run killed anywhere leaves them unscored in the
+database, so the next run scores them again, with the same result. When the pipeline
+finds a board's `built` marker missing (Redis lost), the worker is asked to rebuild it
+from the database (`contests.rebuilds`); a round with nothing scored before the batch
+gets its markers at once (its board is that batch).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from contests import leaderboard, ranking, unit_board
-from contests.leaderboard import Entry
+from contests import counting, leaderboard, rebuilds, unit_board
+from contests.leaderboard import Entry, Keepalive
 from contests.models import Attempt, AttemptStatus, Question, Round
 from contests.ranking import Scored
+from core import queue
 from core.db import is_postgres
 
 BATCH_SIZE = 500
 
+Key = Mapping[int, frozenset[int]]  # question id → its correct options
 
-def count_correct(attempt: Attempt, questions: dict[int, Question]) -> int:
+
+def count_correct(question_ids: Sequence[int], answers: Mapping[str, Any], key: Key) -> int:
     correct = 0
-    for qid in attempt.question_ids:
-        question = questions.get(qid)
-        chosen = attempt.answers.get(str(qid), [])
-        if question is not None and chosen and set(chosen) == set(question.correct):
+    for qid in question_ids:
+        right = key.get(qid)
+        chosen = answers.get(str(qid))
+        if right is not None and chosen and frozenset(chosen) == right:
             correct += 1
     return correct
 
 
-def finished_at(attempt: Attempt) -> datetime:
-    return attempt.submitted_at or attempt.deadline
-
-
-def duration_ms(attempt: Attempt, time_limit_s: int) -> int:
-    taken = int((finished_at(attempt) - attempt.started_at).total_seconds() * 1000)
+def duration_ms(started_at: datetime, finished_at: datetime, time_limit_s: int) -> int:
+    taken = int((finished_at - started_at).total_seconds() * 1000)
     return max(0, min(taken, time_limit_s * 1000))
 
 
-def scored_of(attempt: Attempt) -> Scored:
-    return Scored(
-        attempt_id=attempt.id,
-        member_id=attempt.member_id,
-        number=attempt.number,
-        correct_count=attempt.correct_count or 0,
-        duration_ms=attempt.duration_ms or 0,
-        prediction=attempt.prediction,
-        finished_at=finished_at(attempt),
-    )
-
-
-async def _questions(contest_id: int) -> dict[int, Question]:
-    return {q.id: q for q in await Question.filter(contest_id=contest_id)}
+async def answer_key(contest_id: int) -> dict[int, frozenset[int]]:
+    rows = await Question.filter(contest_id=contest_id).values_list("id", "correct")
+    return {int(qid): frozenset(correct or []) for qid, correct in rows}
 
 
 def _needs_scoring() -> Q:
@@ -69,63 +66,126 @@ def _needs_scoring() -> Q:
     )
 
 
-async def _entries_for(round_: Round, attempts: list[Attempt]) -> list[Entry]:
-    """Each member's counting attempt among `attempts` (all of them scored in memory)."""
-    by_member: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in attempts:
-        by_member[attempt.member_id].append(attempt)
-    entries: list[Entry] = []
-    for member_attempts in by_member.values():
-        best = ranking.counting_attempt(
-            [scored_of(a) for a in member_attempts],
-            round_.counting,
-            round_.prediction_answer,
-            round_.tie_breakers,
-        )
-        if best is None:
-            continue
-        source = next(a for a in member_attempts if a.id == best.attempt_id)
-        entries.append(
-            Entry(best, source.member.display_name, source.member.unit.name, source.unit_path)
-        )
-    return entries
+# What a batch reads of each waiting attempt (one query, names joined).
+_WAITING = (
+    "id",
+    "member_id",
+    "number",
+    "status",
+    "question_ids",
+    "answers",
+    "prediction",
+    "started_at",
+    "deadline",
+    "submitted_at",
+    "unit_path",
+    "member__display_name",
+    "member__unit__name",
+)
 
 
-async def counting_entries(round_: Round) -> list[Entry]:
-    """Every member's counting attempt of the round, from the database."""
-    scored = await Attempt.filter(round_id=round_.id, scored_at__isnull=False).prefetch_related(
-        "member__unit"
+async def _earlier(round_: Round, batch: list[Entry]) -> list[Entry]:
+    """The counting entry of each member of the batch over their attempts scored before
+    and the batch's own (only rounds with several attempts per member)."""
+    if round_.max_attempts <= 1:
+        return batch
+    mine = {e.scored.member_id: e for e in batch}
+    rows = await (
+        Attempt.filter(round_id=round_.id, member_id__in=list(mine), scored_at__isnull=False)
+        .order_by("member_id", "number")
+        .values_list(*counting.COLUMNS, *counting.NAMES)
     )
-    return await _entries_for(round_, list(scored))
+    pooled: list[Sequence[Any]] = list(rows)
+    for e in batch:  # the batch's attempts as rows of `counting.COLUMNS` + names
+        s = e.scored
+        pooled.append(
+            (
+                s.attempt_id,
+                s.member_id,
+                s.number,
+                s.correct_count,
+                s.duration_ms,
+                s.prediction,
+                s.finished_at,
+                s.finished_at,
+                e.unit_path,
+                e.display_name,
+                e.unit_name,
+            )
+        )
+    pooled.sort(key=lambda r: (int(r[1]), int(r[2])))
+    return counting.entries_of(round_, pooled)
 
 
-async def score_batch(round_: Round, now: datetime, batch_size: int = BATCH_SIZE) -> int:
+async def score_batch(
+    round_: Round, now: datetime, batch_size: int = BATCH_SIZE, key: Key | None = None
+) -> int:
     """Score up to `batch_size` waiting attempts of the round; returns how many."""
-    batch = list(
-        await Attempt.filter(_needs_scoring(), round_id=round_.id)
+    rows = await (
+        Attempt.filter(_needs_scoring(), round_id=round_.id)
         .order_by("id")
         .limit(batch_size)
-        .prefetch_related("member__unit")
+        .values_list(*_WAITING)
     )
-    if not batch:
+    if not rows:
         return 0
-    questions = await _questions(round_.contest_id)
-    for attempt in batch:
-        attempt.correct_count = count_correct(attempt, questions)
-        attempt.duration_ms = duration_ms(attempt, round_.time_limit_s)
-        attempt.scored_at = now
-    members = {a.member_id for a in batch}
-    batch_ids = {a.id for a in batch}
-    earlier = await Attempt.filter(
-        round_id=round_.id, member_id__in=members, scored_at__isnull=False
-    ).prefetch_related("member__unit")
-    pool = batch + [a for a in earlier if a.id not in batch_ids]
-    await leaderboard.ensure(round_)
-    entries = await _entries_for(round_, pool)
-    await leaderboard.put(round_, entries)
-    await unit_board.put(round_, entries)  # per-unit counters (contests.unit_board)
-    await _mark_scored(batch, now)
+    if key is None:
+        key = await answer_key(round_.contest_id)
+    limit_s = round_.time_limit_s
+    batch: list[Entry] = []
+    statuses: list[str] = []
+    for r in rows:
+        finished = r[9] or r[8]
+        scored = Scored(
+            attempt_id=int(r[0]),
+            member_id=int(r[1]),
+            number=int(r[2]),
+            correct_count=count_correct(r[4] or [], r[5] or {}, key),
+            duration_ms=duration_ms(r[7], finished, limit_s),
+            prediction=r[6],
+            finished_at=finished,
+        )
+        batch.append(Entry(scored, str(r[11]), str(r[12]), str(r[10])))
+        status = str(r[3])
+        statuses.append(AttemptStatus.SCORED if status == AttemptStatus.SUBMITTED else status)
+    entries = await _earlier(round_, batch)
+    missing = await _place(round_, entries)
+    await _mark_scored(batch, statuses, now)
+    if missing:
+        await _markers_missing(round_, batch)
     return len(batch)
+
+
+async def _place(round_: Round, entries: list[Entry]) -> bool:
+    """Put the entries on both boards in one pipeline; True when a board's `built`
+    marker is missing."""
+    if not leaderboard.started():
+        return False
+    pipe: Any = queue.get_pool().pipeline(transaction=False)
+    pipe.exists(leaderboard.built_key(round_.id))
+    pipe.exists(unit_board.built_key(round_.id))
+    leaderboard.queue_put(pipe, round_, entries)
+    unit_board.queue_put(pipe, round_, entries)
+    board, units, *_ = await pipe.execute()
+    return not (board and units)
+
+
+async def _markers_missing(round_: Round, batch: list[Entry]) -> None:
+    """A board without its marker: a new round's (nothing scored before this batch: the
+    board is the batch, mark it built) or a lost one (ask the worker to rebuild it)."""
+    ids = [e.scored.attempt_id for e in batch]
+    before = (
+        await Attempt.filter(round_id=round_.id, scored_at__isnull=False)
+        .exclude(id__in=ids)
+        .exists()
+    )
+    if before:
+        await rebuilds.request(round_.id)
+        return
+    pipe: Any = queue.get_pool().pipeline(transaction=False)
+    pipe.set(leaderboard.built_key(round_.id), "1", nx=True)
+    pipe.set(unit_board.built_key(round_.id), "1", nx=True)
+    await pipe.execute()
 
 
 # One statement for a whole batch on PostgreSQL (a row already scored is left alone).
@@ -137,49 +197,56 @@ WHERE a.id = v.id AND a.scored_at IS NULL
 """
 
 
-async def _mark_scored(batch: list[Attempt], now: datetime) -> None:
+async def _mark_scored(batch: list[Entry], statuses: list[str], now: datetime) -> None:
     """Store the batch's scores in one transaction: a submitted attempt becomes scored, an
     expired one stays expired (both get `scored_at`)."""
-    statuses = [
-        AttemptStatus.SCORED if a.status == AttemptStatus.SUBMITTED else a.status for a in batch
-    ]
     if is_postgres():
         await connections.get("default").execute_query(
             _MARK_SCORED,
             [
-                [a.id for a in batch],
-                [a.correct_count for a in batch],
-                [a.duration_ms for a in batch],
+                [e.scored.attempt_id for e in batch],
+                [e.scored.correct_count for e in batch],
+                [e.scored.duration_ms for e in batch],
                 [str(s) for s in statuses],
                 now,
             ],
         )
         return
     async with in_transaction() as conn:
-        for attempt, status in zip(batch, statuses, strict=True):
+        for entry, status in zip(batch, statuses, strict=True):
             await (
-                Attempt.filter(id=attempt.id, scored_at__isnull=True)
+                Attempt.filter(id=entry.scored.attempt_id, scored_at__isnull=True)
                 .using_db(conn)
                 .update(
-                    correct_count=attempt.correct_count,
-                    duration_ms=attempt.duration_ms,
+                    correct_count=entry.scored.correct_count,
+                    duration_ms=entry.scored.duration_ms,
                     scored_at=now,
                     status=status,
                 )
             )
 
 
-async def score_round(round_id: int, now: datetime, batch_size: int = BATCH_SIZE) -> int:
-    """Score every waiting attempt of the round, batch after batch; returns how many."""
+async def score_round(
+    round_id: int,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    *,
+    keepalive: Keepalive | None = None,
+) -> int:
+    """Score every waiting attempt of the round, batch after batch; returns how many.
+    Call it under the round's scoring lock (`keepalive` extends it between batches)."""
     round_ = await Round.get_or_none(id=round_id)
     if round_ is None:
         return 0
+    key = await answer_key(round_.contest_id)
     total = 0
     while True:
-        done = await score_batch(round_, now, batch_size)
+        done = await score_batch(round_, now, batch_size, key)
         total += done
         if done < batch_size:
             return total
+        if keepalive is not None:
+            await keepalive()
 
 
 async def rounds_with_waiting() -> list[int]:

@@ -2,60 +2,73 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 from arq import Retry, cron, func
 
 import contests.documents  # noqa: F401  (registers the "contest" search source)
-from contests import attempts, rescoring, rounds, scoring, service, unit_board
+from contests import attempts, locks, rebuilds, rescoring, rounds, scoring, service
 from contests.models import Attempt, Round
 from core import clock, queue
 
 SCORE_TASK = "quiz_score_round"
 RESCORE_TASK = "quiz_rescore_round"
-_kicked: dict[int, int] = {}
-LOCK_S = 120
+REBUILD_TASK = rebuilds.REBUILD_TASK
+LOCK_S = locks.LOCK_S
+round_lock = locks.round_lock
 
 
-@contextlib.asynccontextmanager
-async def round_lock(round_id: int) -> AsyncIterator[bool]:
-    """The round's scoring lock (one scorer per round at a time); yields False when another
-    holder has it."""
-    redis = queue.get_pool()
-    lock = f"quiz:scoring:{round_id}"
-    token = uuid.uuid4().hex
-    if not await redis.set(lock, token, nx=True, ex=LOCK_S):
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        if await redis.get(lock) in (token, token.encode()):
-            await redis.delete(lock)
+async def _rebuild_waiting(round_id: int) -> bool:
+    """A rebuild of the round's boards is queued and not running yet (waiting for the
+    lock): scorers step aside for it, so it is never starved of the lock; it scores what
+    waits once the boards are back."""
+    from arq.constants import in_progress_key_prefix, job_key_prefix
+
+    job = rebuilds.job_id(round_id)
+    pipe: Any = queue.get_pool().pipeline(transaction=False)
+    pipe.exists(job_key_prefix + job)
+    pipe.exists(in_progress_key_prefix + job)
+    queued, running = await pipe.execute()
+    return bool(queued) and not running
+
+
+async def _score_while_waiting(round_id: int, *, step_aside: bool) -> int:
+    """Score the round under its lock until nothing waits. Leaves the work to another
+    holder of the lock (it looks again after letting go, so nothing waits for the cron),
+    and with `step_aside` to a rebuild waiting for the lock."""
+    total = 0
+    while True:
+        if step_aside and await _rebuild_waiting(round_id):
+            return total
+        async with round_lock(round_id) as held:
+            if not held:
+                return total
+            total += await scoring.score_round(round_id, clock.now(), keepalive=held.extend)
+        if not await scoring.has_waiting(round_id):
+            return total
 
 
 async def quiz_score_round(ctx: dict[str, Any], round_id: int) -> int:
     """Score every submitted attempt of the round and update its leaderboards (members,
-    and the unit counters, rebuilt first when missing).
+    and the unit counters). One scorer per round at a time (the round's scoring lock,
+    `contests.locks`): concurrent jobs would only fight over the same rows."""
+    return await _score_while_waiting(round_id, step_aside=True)
 
-    One scorer per round at a time (a Redis lock): concurrent jobs would only fight over
-    the same rows. A job that finds the lock taken leaves the work to the holder, which
-    looks again after letting go, so nothing waits for the cron."""
-    total = 0
-    while True:
-        async with round_lock(round_id) as held:
-            if not held:
-                return total
-            round_ = await Round.get_or_none(id=round_id)
-            if round_ is not None and round_.frozen_at is None:
-                await unit_board.ensure(round_)
-            total += await scoring.score_round(round_id, clock.now())
-        if not await scoring.has_waiting(round_id):
-            return total
+
+async def quiz_rebuild_boards(ctx: dict[str, Any], round_id: int) -> int:
+    """Rebuild the round's boards that Redis lost (`contests.rebuilds`), then score what
+    waits, under the round's scoring lock; retried each second while another holder has
+    it. Returns the members counted."""
+    async with round_lock(round_id) as held:
+        if not held:
+            raise Retry(defer=1)
+        round_ = await Round.get_or_none(id=round_id)
+        if round_ is None:
+            return 0
+        counted = await rebuilds.rebuild_missing(round_, held.extend)
+    await _score_while_waiting(round_id, step_aside=False)
+    return counted
 
 
 async def quiz_rescore_round(ctx: dict[str, Any], round_id: int) -> int:
@@ -64,7 +77,7 @@ async def quiz_rescore_round(ctx: dict[str, Any], round_id: int) -> int:
     async with round_lock(round_id) as held:
         if not held:
             raise Retry(defer=2)
-        return await rescoring.rescore_round(round_id, clock.now())
+        return await rescoring.rescore_round(round_id, clock.now(), held.extend)
 
 
 async def kick_rescoring(round_ids: list[int]) -> None:
@@ -78,14 +91,23 @@ async def kick_rescoring(round_ids: list[int]) -> None:
             return
 
 
+_kicked: set[int] = set()  # rounds this process asked to score in the current half-second
+_kicked_window = 0
+
+
 async def kick_scoring(round_id: int) -> None:
     """Ask the worker to score the round soon (after commit; one job per round and
     half-second, so a burst of submits queues one job, and a submit arriving while a job
-    runs queues the next). Never raises: the cron catches up."""
+    runs queues the next). Never raises: the cron catches up. Only scoring is debounced
+    here: a board rebuild is asked with its own job id (`rebuilds.request`)."""
+    global _kicked_window
     window = int(time.time() * 2)
-    if _kicked.get(round_id) == window:
+    if window != _kicked_window:
+        _kicked.clear()  # only the current half-second is remembered
+        _kicked_window = window
+    if round_id in _kicked:
         return  # this process already asked in this half-second
-    _kicked[round_id] = window
+    _kicked.add(round_id)
     try:
         await queue.enqueue(SCORE_TASK, round_id, job_id=f"quiz-score:{round_id}:{window}")
     except Exception:  # the submit already committed; the cron scores it
@@ -103,22 +125,33 @@ async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
     now = clock.now()
     expired_rounds = await attempts.expire_overdue(now)
     scored = 0
+    # Every write to a round's scores or boards holds its scoring lock; a round whose lock
+    # is held is left to its holder (or to the next run).
     for round_id in sorted(set(expired_rounds) | set(await scoring.rounds_with_waiting())):
-        scored += await scoring.score_round(round_id, now)
+        async with round_lock(round_id) as held:
+            if held:
+                scored += await scoring.score_round(round_id, now, keepalive=held.extend)
     for round_id in await rescoring.rounds_marked():
         async with round_lock(round_id) as held:
             if held:
-                await rescoring.rescore_round(round_id, now)
+                await rescoring.rescore_round(round_id, now, held.extend)
     frozen = 0
     for round_ in await rounds.rounds_to_freeze(now):
-        frozen += int(await rounds.freeze(round_, now))
+        async with round_lock(round_.id) as held:
+            if held:
+                frozen += int(await rounds.freeze(round_, now, keepalive=held.extend))
     changed = await service.refresh_statuses()
     return {"scored": scored, "frozen": frozen, "statuses": changed}
 
 
+# Long jobs (a rebuild or re-score of a million attempts) keep the round's lock by
+# extending it as they go, so their timeout is generous; a killed one frees the round
+# within `LOCK_S`, and the next read or kick asks again.
+LONG_S = 3600
 TASKS: list[Any] = [
-    func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0, timeout=LOCK_S - 10),
-    func(quiz_rescore_round, name=RESCORE_TASK, max_tries=20, keep_result=0, timeout=LOCK_S - 10),
+    func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0, timeout=LONG_S),
+    func(quiz_rescore_round, name=RESCORE_TASK, max_tries=600, keep_result=0, timeout=LONG_S),
+    func(quiz_rebuild_boards, name=REBUILD_TASK, max_tries=600, keep_result=0, timeout=LONG_S),
 ]
 CRON_JOBS: list[Any] = [
     cron(quiz_minutely, name="cron:quiz_minutely", second={0, 30}, unique=True, keep_result=0)

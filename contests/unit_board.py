@@ -17,8 +17,9 @@ How it stays cheap:
   (a worker killed and re-run) changes nothing, and a member whose counting attempt or unit
   changed moves from the old numbers to the new.
 - `quiz:ub:{R}:built` says the counters were rebuilt from the database. Without it (a new
-  round, Redis lost) reads count from the database instead and ask the worker to `rebuild`
-  (under the round's scoring lock, see `tasks`), so a lost board comes back by itself.
+  round, Redis lost) reads count in the database instead (`unit_counts`: one grouped
+  query, shared by the reads of a process) and ask the worker to `rebuild` (under the
+  round's scoring lock, `contests.rebuilds`), so a lost board comes back by itself.
 - Members per unit subtree change slowly: cached for `MEMBERS_TTL_S` in `quiz:ub:members`.
 - When the round freezes, `freeze` stores the board of every unit in `quiz_round_unit`
   (counted from the database); reads of a frozen round come from there.
@@ -26,7 +27,7 @@ How it stays cheap:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -35,11 +36,10 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from accounts.models import Member, Unit, UnitLevel
-from contests import ranking
+from contests import counting, unit_counts
 from contests.errors import BadContest
-from contests.leaderboard import Entry, started
-from contests.models import Attempt, Round, RoundUnit
-from contests.ranking import Scored
+from contests.leaderboard import Entry, Keepalive, started
+from contests.models import Round, RoundUnit
 from core import queue
 
 MEMBERS_TTL_S = 300
@@ -117,89 +117,59 @@ class Board:
 # Writing the counters (the scoring worker)
 
 
+def put_args(entries: Sequence[Entry]) -> list[str]:
+    args: list[str] = []
+    for e in entries:
+        args += [str(e.scored.member_id), str(e.scored.correct_count), e.unit_path]
+    return args
+
+
+def queue_put(pipe: Any, round_: Round, entries: Sequence[Entry]) -> None:
+    """Add the counting of `entries` to a Redis pipeline (one script call per `PUT_CHUNK`)."""
+    keys = _keys(round_.id)[:3]
+    for start in range(0, len(entries), PUT_CHUNK):
+        pipe.eval(_PUT, len(keys), *keys, *put_args(entries[start : start + PUT_CHUNK]))
+
+
 async def put(round_: Round, entries: Sequence[Entry]) -> None:
     """Count each member's counting attempt for their unit and its ancestors. Idempotent."""
     if not entries or not started():
         return
-    redis = queue.get_pool()
-    keys = list(_keys(round_.id)[:3])
-    for start in range(0, len(entries), PUT_CHUNK):
-        args: list[str] = []
-        for e in entries[start : start + PUT_CHUNK]:
-            args += [str(e.scored.member_id), str(e.scored.correct_count), e.unit_path]
-        await cast(Awaitable[Any], redis.eval(_PUT, len(keys), *keys, *args))
+    pipe = queue.get_pool().pipeline(transaction=False)
+    queue_put(pipe, round_, entries)
+    await pipe.execute()
 
 
 async def is_built(round_id: int) -> bool:
     return started() and bool(await queue.get_pool().exists(_keys(round_id)[3]))
 
 
-async def rebuild(round_: Round) -> int:
-    """Count the round's board again from the database; returns its participants. Run it
-    where nothing else scores the round at the same time (the worker holds the round's
-    scoring lock)."""
-    if not started():
-        return 0
-    entries = await counting_scores(round_)
-    redis = queue.get_pool()
-    await redis.delete(*_keys(round_.id))
-    await put(round_, entries)
-    await redis.set(_keys(round_.id)[3], "1")
-    return len(entries)
+def built_key(round_id: int) -> str:
+    return _keys(round_id)[3]
 
 
-async def ensure(round_: Round) -> None:
-    if started() and not await is_built(round_.id):
-        await rebuild(round_)
-
-
-async def forget(round_id: int) -> None:
+async def clear(round_id: int) -> None:
     if started():
         await queue.get_pool().delete(*_keys(round_id))
+
+
+async def rebuild(round_: Round, keepalive: Keepalive | None = None) -> int:
+    """Count the round's board again from the database (`rebuilds.rebuild`, under the
+    round's scoring lock); returns its participants."""
+    from contests import rebuilds
+
+    return await rebuilds.rebuild(round_, keepalive, board=False, units=True)
+
+
+forget = clear
 
 
 # Counting from the database (freezing, and reads while the counters are not built)
 
 
 async def counting_scores(round_: Round) -> list[Entry]:
-    """Every member's counting attempt of the round (`ranking.counting_attempt`), read as
-    plain columns, without names (`scoring.counting_entries` prefetches members, which
-    PostgreSQL refuses past 32,767 attempts)."""
-    rows = await Attempt.filter(round_id=round_.id, scored_at__isnull=False).values(
-        "id",
-        "member_id",
-        "number",
-        "correct_count",
-        "duration_ms",
-        "prediction",
-        "submitted_at",
-        "deadline",
-        "unit_path",
-    )
-    by_member: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_member[int(row["member_id"])].append(row)
-    entries: list[Entry] = []
-    for member_rows in by_member.values():
-        scored = [
-            Scored(
-                attempt_id=int(r["id"]),
-                member_id=int(r["member_id"]),
-                number=int(r["number"]),
-                correct_count=int(r["correct_count"] or 0),
-                duration_ms=int(r["duration_ms"] or 0),
-                prediction=r["prediction"],
-                finished_at=r["submitted_at"] or r["deadline"],
-            )
-            for r in member_rows
-        ]
-        best = ranking.counting_attempt(
-            scored, round_.counting, round_.prediction_answer, round_.tie_breakers
-        )
-        if best is not None:
-            path = next(str(r["unit_path"]) for r in member_rows if r["id"] == best.attempt_id)
-            entries.append(Entry(best, "", "", path))
-    return entries
+    """Every member's counting attempt of the round, without names (`counting`)."""
+    return await counting.counting_entries(round_, names=False)
 
 
 async def members_by_path() -> Counter[str]:
@@ -240,20 +210,36 @@ async def cached_members(paths: Iterable[str]) -> dict[str, int]:
 
 
 async def counted_from_database(round_: Round) -> tuple[Counter[str], Counter[str]]:
-    """Participants and score sums by unit path, counted from the scored attempts."""
+    """Participants and score sums by unit path, counted from the scored attempts (in
+    chunks of members, `counting.chunks`)."""
     participants: Counter[str] = Counter()
     sums: Counter[str] = Counter()
-    for entry in await counting_scores(round_):
+    async for chunk in counting.chunks(round_):
+        more, more_sums = counted(chunk)
+        participants.update(more)
+        sums.update(more_sums)
+    return participants, sums
+
+
+def counted(entries: Iterable[Entry]) -> tuple[Counter[str], Counter[str]]:
+    """Participants and score sums by unit path (and every ancestor's) of these entries."""
+    participants: Counter[str] = Counter()
+    sums: Counter[str] = Counter()
+    for entry in entries:
         for prefix in prefixes(entry.unit_path):
             participants[prefix] += 1
             sums[prefix] += entry.scored.correct_count
     return participants, sums
 
 
-async def freeze(round_: Round) -> int:
+async def freeze(round_: Round, entries: Sequence[Entry] | None = None) -> int:
     """Store the round's final unit board (every unit with participants or members), counted
-    from the database. Idempotent: it replaces what an earlier freeze stored."""
-    participants, sums = await counted_from_database(round_)
+    from the database (or from `entries`, the round's counting entries the caller already
+    read). Idempotent: it replaces what an earlier freeze stored."""
+    if entries is None:
+        participants, sums = await counted_from_database(round_)
+    else:
+        participants, sums = counted(entries)
     members = await members_by_path()
     units = await Unit.all().only("id", "path", "level")
     rows = [
@@ -335,11 +321,11 @@ async def _live(round_: Round, level: UnitLevel, parent: Unit | None) -> list[Un
     if await is_built(round_.id):
         counted, sums = await _counters(round_.id, paths)
     else:
-        counted, sums = await counted_from_database(round_)
+        counted, sums = await unit_counts.from_database(round_)
         if started():
-            from contests import tasks
+            from contests import rebuilds
 
-            await tasks.kick_scoring(round_.id)  # the worker rebuilds the counters
+            await rebuilds.request(round_.id)  # the worker rebuilds the counters
     return [
         UnitStats(u, counted.get(u.path, 0), members.get(u.path, 0), sums.get(u.path, 0))
         for u in units

@@ -73,20 +73,20 @@ async def test_killed_worker_loses_no_score(
     client: httpx2.AsyncClient, redis: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     round_, _members = await _round_with_attempts(client, 5)
-    real_put = leaderboard.put
+    real_place = scoring._place
     calls = {"n": 0}
 
-    async def dying_put(r: Round, entries: list[leaderboard.Entry]) -> None:
+    async def dying_place(r: Round, entries: list[leaderboard.Entry]) -> bool:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("worker killed mid-batch")
-        await real_put(r, entries)
+        return await real_place(r, entries)
 
-    monkeypatch.setattr(leaderboard, "put", dying_put)
+    monkeypatch.setattr(scoring, "_place", dying_place)
     with pytest.raises(RuntimeError):
         await scoring.score_round(round_.id, clock.now(), batch_size=2)
     assert await Attempt.filter(round_id=round_.id, scored_at__isnull=False).count() == 2
-    monkeypatch.setattr(leaderboard, "put", real_put)
+    monkeypatch.setattr(scoring, "_place", real_place)
     await scoring.score_round(round_.id, clock.now(), batch_size=2)  # the retry converges
     assert await Attempt.filter(round_id=round_.id, scored_at__isnull=True).count() == 0
     _rows, total = await leaderboard.page(round_, 0, 10)
