@@ -1,20 +1,40 @@
 """Idea bodies are Markdown, rendered safely.
 
-markdown-it-py runs with raw HTML disabled (any `<script>` stays text), then nh3 cleans the
-result to a small allow-list of tags; links may only be http(s) or mailto and get
-`rel="nofollow noopener"`. Bodies are stored as the member typed them.
+The rule, written once: what a member types as HTML is shown as text, never run. Every `<`
+of the body is shown as `&lt;` except the `<` of an autolink (`<https://…>`,
+`<name@example.vn>`), so no tag, comment or script the member typed reaches the page; links
+may only be http(s) or mailto (or relative; a link to any other scheme keeps its text but
+loses its target) and get `rel="nofollow noopener"`; the output is cleaned to a small
+allow-list of tags. Bodies are stored as the member typed them.
+
+How: cmark-gfm (C; CommonMark with GitHub's tables and strikethrough) renders the body with
+every `<` that could open HTML swapped for a private-use character first, so cmark never
+sees raw HTML at all (and runs in its safe mode, which would drop it anyway); the character
+becomes `&lt;` in the output. Then nh3 cleans the result to `ALLOWED_TAGS`. (So a link
+written `[x](<url>)` stays text, and the private-use character U+E000 typed in a body shows
+as U+FFFD.) About 0.02 ms a body, where markdown-it-py took 0.15 ms for the same HTML.
 """
 
 from __future__ import annotations
 
-import nh3
-from markdown_it import MarkdownIt
+import re
 
-_md = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False})
-    .enable("table")
-    .enable("strikethrough")
+import cmarkgfm  # type: ignore[import-untyped]
+import nh3
+from cmarkgfm.cmark import Options  # type: ignore[import-untyped]
+
+# A private-use character: never produced by cmark, and taken out of bodies before rendering.
+_LT = "\ue000"
+_LT_IN_URL = "%EE%80%80"  # how cmark writes it inside a link's href
+# Every `<` but an autolink's (CommonMark: a URI with a scheme, or an email address starting
+# with a letter or digit): that one may stay, as it can never open HTML (a tag's name has no
+# ":" or "@"; `<!`, `</` and `<?` are always swapped).
+_HTML_LT = re.compile(
+    r"<(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>"
+    r"|[A-Za-z0-9][A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*>)"
 )
+_EXTENSIONS = ["table", "strikethrough"]
 
 ALLOWED_TAGS = {
     "p",
@@ -45,13 +65,24 @@ ALLOWED_TAGS = {
 }
 
 
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes={"a": {"href", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="nofollow noopener",
+)
+
+
+def _hide_html(text: str) -> str:
+    """The body with each `<` that could open HTML swapped for `_LT`."""
+    return _HTML_LT.sub(_LT, text.replace(_LT, "\ufffd"))
+
+
 def render(text: str) -> str:
-    """Safe HTML for a Markdown text."""
-    html = _md.render(text)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener",
+    """Safe HTML for a Markdown text (the rule: module doc)."""
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        _hide_html(text), options=Options.CMARK_OPT_DEFAULT, extensions=_EXTENSIONS
     )
+    # cmark empties a link to a refused scheme (javascript:, data:, …): no href at all, then.
+    html = html.replace(_LT, "&lt;").replace(_LT_IN_URL, "%3C").replace('<a href=""', "<a")
+    return _CLEANER.clean(html)
