@@ -88,12 +88,10 @@ async def queue(who: Principal, *, limit: int = 100) -> list[QueueItem]:
 
 
 async def decide(who: Principal, idea_id: int, comment_id: int | None, decision: str) -> None:
-    """Close the open reports of an item: "restore" brings it back, "hide" keeps it hidden."""
-    idea = await Idea.get_or_none(id=idea_id)
-    if idea is None:
-        from ideas.errors import IdeaNotFound
-
-        raise IdeaNotFound()
+    """Close the open reports of an item: "restore" brings it back, "hide" keeps it hidden.
+    Organisers of the idea's unit (or above) decide, on ideas they may see: a draft is its
+    authors' alone (404), so it can be neither hidden nor restored."""
+    idea = await visible_idea(idea_id, who)
     require_organizer_of(who, idea.unit_path)
     now = clock.now()
     async with in_transaction() as conn:

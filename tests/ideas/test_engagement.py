@@ -65,10 +65,12 @@ async def test_three_reports_hide_an_idea_until_an_organiser_decides(
     r = await client.post(url, json={"reason": "Sai sự thật"}, headers=reporters[2])
     assert r.json()["hidden"] is True
     assert (await client.get(f"/api/v1/ideas/{idea['id']}")).status_code == 404
-    # An organiser of another province may not decide; the one of Hà Nội may.
+    # An organiser of another province may not even see the hidden idea (404, as for GET);
+    # the one of Hà Nội may decide.
     decide = f"/api/v1/ideas/{idea['id']}/moderation"
     r = await client.post(decide, json={"decision": "restore"}, headers=w.h_hcm_org)
-    assert r.status_code == 403
+    assert r.status_code == 404
+    assert (await Idea.get(id=idea["id"])).status == IdeaStatus.HIDDEN
     r = await client.post(decide, json={"decision": "restore"}, headers=w.h_org)
     assert r.status_code == 204
     assert (await Idea.get(id=idea["id"])).status == IdeaStatus.SUBMITTED
