@@ -191,7 +191,9 @@ class DatabaseBackend:
                 ids = [c for c in (_int_or_none(v) for v in values) if c is not None]
                 parts = [f"d.contest_ids LIKE {sql.param(f'%|{c}|%')}" for c in ids] or ["1=0"]
                 sql.add("(" + " OR ".join(parts) + ")")
-        if query.unit_path:
+        if query.unit_path and sql.postgres:
+            sql.add(postgres.unit_clause(query.unit_path, sql.param, _like_prefix))
+        elif query.unit_path:
             sql.add(f"d.unit_path LIKE {sql.param(_like_prefix(query.unit_path))} ESCAPE '\\'")
         if query.unit_hidden:
             marks = ", ".join(sql.param(i) for i in sorted(query.unit_hidden))
@@ -213,6 +215,7 @@ class DatabaseBackend:
                     tsquery=tsquery,
                     words=wanted,
                     filtered=bool(query.filters or query.unit_path),
+                    keyed=postgres.keyed(query),
                     sort=query.sort,
                     facets=list(query.facets),
                     offset=query.offset,

@@ -30,13 +30,14 @@ tens of milliseconds).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from search.port import FACETABLE
+from search.port import FACETABLE, SearchQuery
 
 WORK_MEM = "32MB"
 # Words found in at least COMMON_SHARE of the documents (by the column statistics) are
@@ -53,6 +54,53 @@ ORDERS = {
 }
 
 
+# The unit subtree filter (`unit_clause`): the path of a unit is the chain of codes from the
+# root, each followed by "/" ("VN/01/00004/"). The first two and the first three codes of a
+# path (province, commune/ward) are indexed expressions (migration 0002), each with the
+# documents in newest-first order, so the newest documents of a unit come from an index.
+UNIT_LEVELS = {
+    2: "substring(d.unit_path from '^[^/]*/[^/]*/')",
+    3: "substring(d.unit_path from '^[^/]*/[^/]*/[^/]*/')",
+}
+
+
+def unit_clause(prefix: str, param: Callable[[Any], str], like: Callable[[str], str]) -> str:
+    """The documents of the unit whose path is `prefix` and of every unit below it.
+
+    A path starts with `prefix` exactly when its first k codes are `prefix`'s k codes, so
+    for a province or a commune/ward (k = 2, 3) the clause is the indexed expression alone;
+    deeper units add the prefix test to the commune/ward's expression; the root (k = 1)
+    is the prefix test alone."""
+    codes = prefix.count("/")
+    if codes in UNIT_LEVELS:
+        return f"{UNIT_LEVELS[codes]} = {param(prefix)}"
+    clause = f"d.unit_path LIKE {param(like(prefix))} ESCAPE '\\'"
+    if codes > max(UNIT_LEVELS):
+        ward = "/".join(prefix.split("/")[:3]) + "/"
+        clause = f"{UNIT_LEVELS[3]} = {param(ward)} AND {clause}"
+    return clause
+
+
+# Filters with an index of their own in newest-first order (migration 0002), beside the
+# unit levels above.
+KEYED_FILTERS = ("field", "status", "year")
+
+
+def keyed(query: SearchQuery) -> bool:
+    """Whether the documents passing `query`'s filters come, newest first, from one index
+    whose leading columns are those filters: no filter, or one of `KEYED_FILTERS` with one
+    value, or a province or commune/ward. Then reading them whole in that order wastes no
+    row; other filters are tested on the index's included columns first (`statement`)."""
+    used = {k: v for k, v in query.filters.items() if not isinstance(v, list) or v}
+    if len(used) + bool(query.unit_path) > 1:
+        return False
+    if query.unit_path:
+        return query.unit_path.count("/") in UNIT_LEVELS
+    return all(
+        k in KEYED_FILTERS and (not isinstance(v, list) or len(v) == 1) for k, v in used.items()
+    )
+
+
 @dataclass
 class Plan:
     """A search as SQL pieces: `where` (the filters) over `search_document d` with `values`
@@ -67,6 +115,7 @@ class Plan:
     offset: int
     limit: int
     filtered: bool  # filters beyond the index name
+    keyed: bool  # the filters are one index's leading columns (`keyed`)
     count_cap: int
     rank_pool: int  # at most count_cap + 1: ranked from the matches read for counting
 
@@ -100,10 +149,11 @@ def statement(plan: Plan, *, recent: bool = False) -> tuple[str, list[Any]]:
         where += f" AND {match}"
     # In `recent` statements the words are tested as `(...) IS TRUE`: the same test, which
     # the planner cannot answer from the GIN index (it would read every match of the
-    # words, believing them rare). Without filters each row is read in index order; with
-    # filters the covering index picks the rows that pass them first (r) and only those
-    # are read whole (s).
-    if recent and not plan.filtered:
+    # words, believing them rare). Without filters, or with filters that lead an index
+    # (`keyed`), each row is read whole in that index's order; with other filters a
+    # covering index picks the rows that pass them first (r) and only those are read whole
+    # (s, through the primary key: about twice the cost of a row read in index order).
+    if recent and (plan.keyed or not plan.filtered):
         source = (
             f"(SELECT {columns} FROM search_document d WHERE {plan.where} "  # noqa: S608 - clauses built from constants; values bound
             f"ORDER BY d.created_at DESC, d.doc_id DESC LIMIT {RECENT_SCAN}) d "
@@ -192,7 +242,8 @@ async def run(plan: Plan) -> Rows:
     async with in_transaction() as conn:
         await conn.execute_query(
             "SELECT set_config('work_mem', $1, true), "
-            "set_config('plan_cache_mode', 'force_custom_plan', true)",
+            "set_config('plan_cache_mode', 'force_custom_plan', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)",
             [WORK_MEM],
         )
         rows: list[dict[str, Any]] = []

@@ -100,6 +100,26 @@ async def test_filters_unit_subtree_and_year(indexed: None) -> None:
     assert await run(unit_path="VN/P0") == []  # a prefix of a code is not a unit
 
 
+async def test_unit_subtree_at_every_depth(search_db: None) -> None:
+    paths = {
+        1: "VN/",
+        2: "VN/P01/",
+        3: "VN/P01/W00004/",
+        4: "VN/P01/W00004/C1/",
+        5: "VN/P01/W00004/C1/T2/",
+        6: "VN/P01/W000040/",  # a code that begins with another code
+        7: "VN/P010/W00004/",
+        8: "VN/P01/W00004/C10/",
+    }
+    await engine.get_backend().upsert(
+        "ideas", [doc(i, f"Cây xanh {i}", unit_path=p) for i, p in paths.items()]
+    )
+    for prefix in [*paths.values(), "VN/P0/", "VN/P01/W0000/"]:
+        expected = sorted(i for i, p in paths.items() if p.startswith(prefix))
+        assert sorted(await run(unit_path=prefix)) == expected, prefix
+        assert sorted(await run("cay xanh", unit_path=prefix)) == expected, prefix
+
+
 async def test_contest_filter(search_db: None) -> None:
     await engine.get_backend().upsert(
         "ideas", [doc(1, "A", contest_ids=[3, 14]), doc(2, "B", contest_ids=[4]), doc(3, "C")]
@@ -320,6 +340,9 @@ async def test_common_words_read_from_the_newest_give_the_same_answers(
                 field="environment" if i % 2 else "education",
                 votes=(i * 7) % 11,
                 hot=float((i * 5) % 13),
+                status="accepted" if i % 5 else "submitted",
+                year=2025 + i % 2,
+                unit_path=["VN/P01/W00004/", "VN/P01/W00004/C1/", "VN/P02/W00100/"][i % 3],
             )
             for i in range(1, 16)
         ],
@@ -332,6 +355,14 @@ async def test_common_words_read_from_the_newest_give_the_same_answers(
         {"text": "cay", "sort": "hot"},
         {"text": "cay xanh", "filters": {"field": "environment"}, "sort": "top"},
         {"text": "nuoc sach", "sort": "hot"},
+        # filters that lead an index of their own (read in its order) and others
+        {"text": "cay xanh", "filters": {"status": "accepted"}},
+        {"text": "cay", "filters": {"year": 2025}, "sort": "newest"},
+        {"text": "cay xanh", "unit_path": "VN/P01/", "sort": "hot"},
+        {"text": "cay xanh", "unit_path": "VN/P01/W00004/"},
+        {"text": "cay xanh", "unit_path": "VN/P01/W00004/C1/", "sort": "top"},
+        {"text": "cay xanh", "filters": {"field": "environment", "year": 2026}},
+        {"text": "cay xanh", "filters": {"field": ["environment", "education"]}},
     ]
 
     async def answers(common: bool) -> list[object]:
