@@ -21,7 +21,6 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from search import postgres
 from search.models import SearchDocument
@@ -34,6 +33,20 @@ ID_BATCH = 1000
 RANK_POOL = 1_000
 COUNT_CAP = 1_000
 PLAIN_COLUMNS = ("field", "status", "kind")
+UPSERT_FIELDS = (
+    "data",
+    "fold_title",
+    "fold_text",
+    "field",
+    "status",
+    "kind",
+    "unit_path",
+    "year",
+    "created_at",
+    "votes",
+    "hot",
+    "contest_ids",
+)
 
 
 def _conn() -> BaseDBAsyncClient:
@@ -147,14 +160,14 @@ class DatabaseBackend:
         if not documents:
             return
         latest = {int(d["id"]): d for d in documents}
-        rows = [_row_values(index, d) for d in latest.values()]
-        async with in_transaction() as conn:
-            await (
-                SearchDocument.filter(index_name=index, doc_id__in=list(latest))
-                .using_db(conn)
-                .delete()
-            )
-            await SearchDocument.bulk_create(rows, using_db=conn)
+        rows = [_row_values(index, latest[i]) for i in sorted(latest)]
+        # One INSERT … ON CONFLICT DO UPDATE, rows in id order: two drains writing the same
+        # documents at once (two outbox rows of one idea, taken by different drains) both
+        # succeed, the later write winning, and take their row locks in the same order (no
+        # deadlock). A delete then insert failed one of them on the unique key.
+        await SearchDocument.bulk_create(
+            rows, on_conflict=["index_name", "doc_id"], update_fields=UPSERT_FIELDS
+        )
 
     async def delete(self, index: str, ids: list[int]) -> None:
         if ids:

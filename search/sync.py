@@ -8,6 +8,10 @@ transaction that changes an entity, then call `kick()` after the commit.
   gets None for, and marks the rows done only after the engine accepted the batch. A
   failure leaves the batch pending with `attempts` counted; a process killed at any point
   leaves rows pending, and handling a row twice writes the same document twice: harmless.
+  A drain that stops with rows left behind (`DrainReport.more`: it reached
+  `MAX_BATCHES_PER_RUN`, or a batch failed) queues the next one itself (`follow_up`;
+  `drain(follow=False)` does not): without it those rows waited for the next write's kick
+  or the minute's cron.
 - `kick()` asks the worker to drain soon, and returns once a drain job that will start
   after this call is queued (so a change committed before the kick is seen by it). The job
   is deferred to the next slot boundary (`KICK_SLOT_S`) at least `KICK_DEFER_S` ahead, and
@@ -46,6 +50,7 @@ DRAIN_TASK = "search_drain"
 KICK_DEFER_S = 0.1  # a kick's drain starts at least this long after it
 KICK_SLOT_S = 0.25  # and on a multiple of this (one job per slot for all processes)
 KICK_MARGIN_S = 0.05  # clocks of web and worker processes may differ this much
+RETRY_S = 5.0  # a drain after a failed batch starts at least this long after it
 
 
 @dataclass
@@ -54,6 +59,7 @@ class DrainReport:
     upserted: int = 0
     deleted: int = 0
     failed: int = 0
+    more: bool = False  # stopped with rows left: at the batch limit or after a failure
 
 
 @dataclass
@@ -137,14 +143,15 @@ async def _apply(source: Source, ids: list[int]) -> tuple[int, int]:
 
 
 async def drain(
-    batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_RUN
+    batch_size: int = BATCH_SIZE, max_batches: int | None = None, *, follow: bool = True
 ) -> DrainReport:
     """Apply pending outbox rows of the registered topics (see the module doc)."""
     report = DrainReport()
     wanted = topics()
     if not wanted:
         return report
-    for _ in range(max_batches):
+    batches = MAX_BATCHES_PER_RUN if max_batches is None else max_batches
+    for batch in range(batches):
         rows = await outbox.claim(batch_size, wanted)  # leased: concurrent drains differ
         if not rows:
             break
@@ -171,8 +178,25 @@ async def drain(
             report.upserted += upserted
             report.deleted += deleted
         if batch_failed or len(rows) < batch_size:
+            report.more = batch_failed
             break
+        report.more = batch == batches - 1
+    if follow:
+        await follow_up(report)
     return report
+
+
+async def follow_up(report: DrainReport) -> None:
+    """Queue the next drain when `report` left rows behind (see the module doc): at once
+    after the batch limit, `RETRY_S` later after a failure (an engine that is down is not
+    asked again in a tight loop). Never raises: the drain cron catches up."""
+    if not report.more or not queue.is_started():
+        return
+    slot = drain_slot(time.time() + (RETRY_S if report.failed else 0.0))
+    try:
+        await queue.enqueue(DRAIN_TASK, job_id=_job_id(slot), at=slot)
+    except Exception:
+        log.warning("could not queue the next search drain; the cron will", exc_info=True)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx2
 import pytest
 
@@ -218,6 +220,21 @@ async def test_documents_are_replaced_and_deleted(indexed: None) -> None:
     await backend.delete("ideas", [2, 999])
     assert await run("rung") == []
     assert (await service.search(SearchQuery(index="ideas"))).total == 3
+
+
+async def test_concurrent_upserts_of_the_same_documents_both_succeed(search_db: None) -> None:
+    # Two drains may hold outbox rows of the same idea (two changes in a row): both write it.
+    backend = engine.get_backend()
+    await backend.upsert("ideas", [doc(i, f"Cây xanh {i}") for i in range(1, 30)])
+    for round_ in range(5):
+        await asyncio.gather(
+            *(
+                backend.upsert("ideas", [doc(i, f"Nước sạch {round_} {n}") for i in range(1, 30)])
+                for n in range(4)
+            )
+        )
+    assert await run("cay xanh") == []
+    assert len(await run("nuoc sach 4", limit=100)) == 29
 
 
 async def test_indexes_are_separate(indexed: None) -> None:

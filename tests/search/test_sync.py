@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -144,6 +145,35 @@ async def test_kick_runs_the_drain_through_the_worker(
     assert await OutboxEvent.filter(done_at__isnull=True).count() == 0
     # the finished job keeps no result, so the next change can kick again at once
     assert await redis.keys("arq:result:search-drain:*") == []
+
+
+@pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
+async def test_a_drain_that_stops_at_its_batch_limit_queues_the_next(
+    app: Starlette, redis: Redis, fake_source: FakeSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync, "MAX_BATCHES_PER_RUN", 1)
+    count = sync.BATCH_SIZE + 1
+    for i in range(1, count + 1):
+        fake_source.put(doc(i, f"Ý tưởng {i}"))
+    await record(*range(1, count + 1))
+    await sync.kick()
+    await run_worker(app)  # the kick's drain takes one batch and queues the next
+    assert await OutboxEvent.filter(done_at__isnull=True).count() == 0
+    result = await search(SearchQuery(index=INDEX, text="y tuong"))
+    assert (result.total, result.total_is_estimate) == (count, False)
+
+
+async def test_a_failed_drain_queues_a_retry(
+    search_db: None, redis: Redis, fake_source: FakeSource, swap_backend: Any
+) -> None:
+    fake_source.put(doc(1, "A"))
+    await record(1)
+    swap_backend(HalfFailingBackend())
+    report = await sync.drain()
+    assert report.more and report.failed == 1
+    (job,) = await redis.keys("arq:job:search-drain:*")  # not only the cron, a minute away
+    slot = float(job.decode().rsplit(":", 1)[1])
+    assert slot >= sync.RETRY_S + time.time() - 1
 
 
 async def test_kick_without_a_queue_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
