@@ -271,6 +271,7 @@ async def main() -> None:
         "--embedded", action="store_true", help="SQLite + embedded Redis, one process"
     )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--db", default=DB, help="database name (recreated unless --keep)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
@@ -298,7 +299,7 @@ async def main() -> None:
         env["DATABASE_URL"] = f"sqlite://{data}/ideabank.sqlite3"
     else:
         env.update(
-            DATABASE_URL=f"{args.pg}/{DB}?maxsize=8",
+            DATABASE_URL=f"{args.pg}/{args.db}?maxsize=8",
             REDIS_URL=args.redis,
             WORKER_IN_PROCESS="false",
         )
@@ -312,8 +313,8 @@ async def main() -> None:
     if not args.keep:
         if not args.embedded:
             admin = await asyncpg.connect(f"{args.pg}/postgres")
-            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-            await admin.execute(f'CREATE DATABASE "{DB}"')
+            await admin.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{args.db}"')
             await admin.close()
         for step in (["migrate"], ["load-units"]):
             subprocess.run([ideabank, *step], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -421,7 +422,9 @@ async def main() -> None:
         print(f"  {name}: {describe(r)}")
     if not args.embedded:
         results["raw asyncpg"] = {
-            "rate": await raw_updates(f"{args.pg}/{DB}", min(args.seconds, 5), args.connections)
+            "rate": await raw_updates(
+                f"{args.pg}/{args.db}", min(args.seconds, 5), args.connections
+            )
         }
         print(f"  raw asyncpg single-row UPDATE per call: {results['raw asyncpg']['rate']:,.0f}/s")
 
@@ -546,7 +549,7 @@ async def counts(
         ).fetchall()
         con.close()
     else:
-        conn = await asyncpg.connect(f"{args.pg}/{DB}")
+        conn = await asyncpg.connect(f"{args.pg}/{args.db}")
         rows = [
             tuple(r)
             for r in await conn.fetch(

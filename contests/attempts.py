@@ -15,17 +15,15 @@ Rules written here once:
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests import board_reads, rounds
+from contests import autosave, board_reads, rounds
 from contests.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -124,17 +122,21 @@ async def own_attempt(principal: Principal | None, attempt_id: int) -> tuple[Att
 
 
 def check_answers(
-    attempt: Attempt, round_: Round, answers: dict[str, list[int]], prediction: int | None
+    option_order: dict[str, list[int]],
+    round_: Round,
+    answers: dict[str, list[int]],
+    prediction: int | None,
 ) -> dict[str, list[int]]:
-    """Answers name questions of this attempt and options of those questions, each at most
-    once; the prediction lies within the round's bounds. 422 naming the field otherwise."""
+    """Answers name questions of this attempt (`option_order`: its questions and their
+    options) and options of those questions, each at most once; the prediction lies within
+    the round's bounds. 422 naming the field otherwise."""
     if len(answers) > MAX_ANSWERS:
         raise BadContest(fields={"answers": "Too many answers."})
     clean: dict[str, list[int]] = {}
     for key, chosen in answers.items():
-        if key not in attempt.option_order:
+        if key not in option_order:
             raise BadContest(fields={f"answers.{key}": "Not a question of this attempt."})
-        options = attempt.option_order[key]
+        options = option_order[key]
         if len(chosen) > len(options) or len(set(chosen)) != len(chosen):
             raise BadContest(fields={f"answers.{key}": "An option is chosen twice."})
         if any(o not in options for o in chosen):
@@ -148,50 +150,49 @@ def check_answers(
     return clean
 
 
-_MERGE_ANSWERS = """
-UPDATE quiz_attempt SET answers = answers || $2::jsonb, prediction = COALESCE($3::int, prediction)
-WHERE id = $1 AND status = 'in_progress' AND deadline >= $4
-RETURNING answers
-"""
-
-
 async def save_answers(
     principal: Principal | None,
     attempt_id: int,
     answers: dict[str, list[int]],
     prediction: int | None,
     now: datetime,
-) -> Attempt:
-    """Autosave: merges the given answers into the saved ones (409 once time is up)."""
-    attempt, round_ = await own_attempt(principal, attempt_id)
-    clean = check_answers(attempt, round_, answers, prediction)
-    if not accepts_answers(attempt, round_, now):
-        raise AttemptClosed()
+) -> autosave.Stored:
+    """Autosave: merges the given answers into the saved ones, for the attempt's member
+    only (404, 403), checked against the attempt (422), until deadline + grace (409).
+    On PostgreSQL through `autosave` (grouped, merged by the database)."""
+    who = require_member(principal)
+    found = await autosave.facts(attempt_id)
+    if found is None:
+        raise AttemptNotFound()
+    if found.member_id != who.member_id:
+        raise NotYourAttempt()
+    round_ = await board_reads.recent_round(found.round_id)
+    clean = check_answers(found.option_order, round_, answers, prediction)
     not_before = now - timedelta(seconds=round_.grace_s)
-    if is_postgres():  # merged by the database: concurrent autosaves lose nothing
-        rows = await connections.get("default").execute_query_dict(
-            _MERGE_ANSWERS, [attempt.id, json.dumps(clean), prediction, not_before]
+    if is_postgres():
+        stored = await autosave.batcher().save(
+            found.id, who.member_id, clean, prediction, not_before
         )
-        if not rows:
-            raise AttemptClosed()
-        saved = rows[0]["answers"]
-        attempt.answers = json.loads(saved) if isinstance(saved, str) else saved
-        if prediction is not None:
-            attempt.prediction = prediction
-        return attempt
+    else:
+        stored = await _save_one(found.id, clean, prediction, not_before)
+    if stored is None:
+        raise AttemptClosed()
+    return stored
+
+
+async def _save_one(
+    attempt_id: int, clean: dict[str, list[int]], prediction: int | None, not_before: datetime
+) -> autosave.Stored | None:
+    """SQLite (one writer, one process): read, merge, conditional write."""
+    attempt = await Attempt.get(id=attempt_id)
     merged = {**attempt.answers, **clean}
     fields: dict[str, object] = {"answers": merged}
     if prediction is not None:
         fields["prediction"] = prediction
     updated = await Attempt.filter(
-        id=attempt.id, status=AttemptStatus.IN_PROGRESS, deadline__gte=not_before
+        id=attempt_id, status=AttemptStatus.IN_PROGRESS, deadline__gte=not_before
     ).update(**fields)
-    if not updated:
-        raise AttemptClosed()
-    attempt.answers = merged
-    if prediction is not None:
-        attempt.prediction = prediction
-    return attempt
+    return autosave.Stored(len(merged), attempt.deadline) if updated else None
 
 
 async def submit(principal: Principal | None, attempt_id: int, now: datetime) -> Attempt:

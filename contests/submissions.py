@@ -20,6 +20,7 @@ from tortoise import connections
 
 from accounts.permissions import Principal, require_member
 from contests import attempts
+from core.db import is_postgres
 
 MAX_BATCH = 1000
 
@@ -96,8 +97,6 @@ def batcher() -> SubmitBatcher:
 
 async def submit(principal: Principal | None, attempt_id: int, now: datetime) -> int:
     """Submit through the batch; returns the round id (errors as `attempts.submit`)."""
-    from core.db import is_postgres
-
     who = require_member(principal)
     if is_postgres():
         round_id = await batcher().submit(attempt_id, who.member_id, now)

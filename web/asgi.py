@@ -2,4 +2,4 @@
 
 from web.app import create_app
 
-app = create_app()
+app = create_app(server=True)

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts import tokens
 from accounts.permissions import Principal, load_principal
-from contests import board_reads
+from contests import autosave, board_reads
 from core.settings import Settings
 from web import i18n
 from web.errors import error_body
@@ -72,10 +72,12 @@ def forget(key: str) -> None:
 
 
 def forget_all() -> None:
-    """Drop every per-process cache requests read through: principals, and what board
-    reads remember (`contests.board_reads`); tests start from here."""
+    """Drop every per-process cache requests read through: principals, what board reads
+    remember (`contests.board_reads`), the attempts' kept facts (`contests.autosave`);
+    tests start from here."""
     _cache.clear()
     board_reads.forget_all()
+    autosave.forget_all()
 
 
 async def principal_for_token(token: str) -> Principal | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from core.errors import DomainError, Invalid
@@ -134,6 +134,17 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return _render(request, exc.status_code, code, gettext(message), headers=exc.headers)
 
 
+CLIENT_CLOSED = 499  # nginx's status for "the client closed the connection first"
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up while its request body was being read (a closed app, a lost
+    network): nobody is left to answer and nothing is wrong on our side, so no error log and
+    no traceback; the metrics count it as 499. Nothing was stored: the body was incomplete."""
+    log.debug("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _render(
@@ -142,6 +153,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 
 HANDLERS = {
+    ClientDisconnect: client_gone,
     DomainError: domain_error,
     ValidationError: validation_error,
     HTTPException: http_error,

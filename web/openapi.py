@@ -71,6 +71,11 @@ def to_json(
     return JSONResponse(content, status_code=status, headers=headers)
 
 
+def json_bytes(body: bytes, status: int = 200) -> Response:
+    """An already encoded JSON answer (for hot paths whose reply is a fixed shape)."""
+    return Response(body, status_code=status, media_type="application/json")
+
+
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
