@@ -51,3 +51,81 @@ async def test_no_answer_is_saved_after_deadline_and_grace(client: httpx2.AsyncC
     clock.travel(timedelta(seconds=60 + 6))  # time limit + the default 5 s grace, and 1 s
     r = await client.put(url, json={"answers": {str(questions[1]["id"]): [1]}}, headers=auth)
     assert r.status_code == 409, r.text
+
+
+async def test_autosaves_of_several_members_at_once_each_keep_their_own(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id, time_limit_s=60)
+    started = {}
+    for name, auth in (("alice", w.alice_auth), ("bob", w.bob_auth)):
+        r = await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=auth)
+        assert r.status_code == 201, r.text
+        started[name] = r.json()
+    alice, bob = started["alice"], started["bob"]
+    a_q = [str(q["id"]) for q in alice["questions"]]
+    b_q = [str(q["id"]) for q in bob["questions"]]
+    replies = await asyncio.gather(
+        client.put(
+            f"/api/v1/attempts/{alice['id']}/answers",
+            json={"answers": {a_q[0]: [0], a_q[1]: [1]}},
+            headers=w.alice_auth,
+        ),
+        client.put(
+            f"/api/v1/attempts/{bob['id']}/answers",
+            json={"answers": {b_q[0]: [1]}},
+            headers=w.bob_auth,
+        ),
+        # bob writing into alice's attempt, in the same moment: refused, changes nothing
+        client.put(
+            f"/api/v1/attempts/{alice['id']}/answers",
+            json={"answers": {a_q[2]: [0]}},
+            headers=w.bob_auth,
+        ),
+        # an option this question does not have: refused, naming the answer
+        client.put(
+            f"/api/v1/attempts/{bob['id']}/answers",
+            json={"answers": {b_q[1]: [9]}},
+            headers=w.bob_auth,
+        ),
+    )
+    assert [r.status_code for r in replies] == [200, 200, 403, 422]
+    assert replies[0].json()["saved"] == 2 and replies[1].json()["saved"] == 1
+    assert 0 < replies[0].json()["remaining_s"] <= 60
+    assert f"answers.{b_q[1]}" in replies[3].json()["error"]["fields"]
+    stored_a = await Attempt.get(id=int(alice["id"]))
+    stored_b = await Attempt.get(id=int(bob["id"]))
+    assert stored_a.answers == {a_q[0]: [0], a_q[1]: [1]}
+    assert stored_b.answers == {b_q[0]: [1]}
+
+
+async def test_a_later_save_replaces_the_answer_to_the_same_question(
+    client: httpx2.AsyncClient,
+) -> None:
+    started, auth = await _start(client)
+    questions = started["questions"]
+    assert isinstance(questions, list)
+    url = f"/api/v1/attempts/{started['id']}/answers"
+    first = str(questions[0]["id"])
+    assert (await client.put(url, json={"answers": {first: [0]}}, headers=auth)).status_code == 200
+    r = await client.put(url, json={"answers": {first: [1, 2]}}, headers=auth)
+    assert r.status_code == 200 and r.json()["saved"] == 1
+    attempt = await Attempt.get(id=int(str(started["id"])))
+    assert attempt.answers == {first: [1, 2]}
+
+
+async def test_no_answer_is_saved_once_submitted(client: httpx2.AsyncClient) -> None:
+    started, auth = await _start(client)
+    questions = started["questions"]
+    assert isinstance(questions, list)
+    first = str(questions[0]["id"])
+    url = f"/api/v1/attempts/{started['id']}/answers"
+    assert (await client.put(url, json={"answers": {first: [0]}}, headers=auth)).status_code == 200
+    submitted = await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=auth)
+    assert submitted.status_code == 202
+    r = await client.put(url, json={"answers": {first: [1]}}, headers=auth)
+    assert r.status_code == 409
+    attempt = await Attempt.get(id=int(str(started["id"])))
+    assert attempt.answers == {first: [0]}
