@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from functools import lru_cache
@@ -33,6 +34,8 @@ class Limiter:
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(storage)
+        self._pending: list[tuple[list[tuple[RateLimitItem, str]], asyncio.Future[list[Any]]]] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     async def hit(self, limit: str | RateLimitItem, *keys: str) -> None:
         """Count one hit against every key; 429 with Retry-After when any is over `limit`."""
@@ -43,9 +46,10 @@ class Limiter:
                 raise RateLimited(retry_after=math.ceil(stats.reset_time - time.time()))
 
     async def hit_all(self, *checks: tuple[str, str]) -> None:
-        """Count one hit of each `(limit, key)` in one Redis round trip (the moving-window
-        script of `limits`, pipelined); 429 with Retry-After when any is over its limit.
-        Every check counts, even when another one refuses."""
+        """Count one hit of each `(limit, key)`; 429 with Retry-After when any is over its
+        limit. Every check counts, even when another one refuses. The checks of all the
+        requests of this process that arrive together go to Redis in one pipeline (the
+        moving-window script of `limits`), one round trip for all of them."""
         items = [(_item(limit), key) for limit, key in checks]
         bridge = getattr(self.storage, "bridge", None)
         script = getattr(bridge, "lua_acquire_moving_window", None)
@@ -53,22 +57,51 @@ class Limiter:
             for item, key in items:
                 await self.hit(item, key)
             return
-        now = time.time()
-        for _ in range(2):
-            pipe = bridge.get_connection().pipeline(transaction=False)
-            for item, key in items:
-                args = (now, item.amount, item.get_expiry(), 1)
-                pipe.evalsha(script.sha, 1, bridge.prefixed_key(item.key_for(key)), *args)
-            results = await pipe.execute(raise_on_error=False)
-            if not any(isinstance(r, NoScriptError) for r in results):
-                break
-            await bridge.get_connection().script_load(script.script)  # Redis restarted
+        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
+        self._pending.append((items, future))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.create_task(self._drain(bridge, script))
+        results = await future
         for (item, key), result in zip(items, results, strict=True):
             if isinstance(result, Exception):
                 raise result
             if not result:
                 stats = await self.strategy.get_window_stats(item, key)
                 raise RateLimited(retry_after=max(1, math.ceil(stats.reset_time - time.time())))
+
+    async def _drain(self, bridge: Any, script: Any) -> None:
+        await asyncio.sleep(0)  # let the checks of this loop turn join
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                results = await self._pipeline(
+                    bridge, script, [i for items, _ in batch for i in items]
+                )
+            except Exception as exc:  # every waiter learns, none hangs
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            at = 0
+            for items, future in batch:
+                if not future.done():
+                    future.set_result(results[at : at + len(items)])
+                at += len(items)
+
+    async def _pipeline(
+        self, bridge: Any, script: Any, items: list[tuple[RateLimitItem, str]]
+    ) -> list[Any]:
+        now = time.time()
+        for _ in range(2):
+            pipe = bridge.get_connection().pipeline(transaction=False)
+            for item, key in items:
+                args = (now, item.amount, item.get_expiry(), 1)
+                pipe.evalsha(script.sha, 1, bridge.prefixed_key(item.key_for(key)), *args)
+            results: list[Any] = await pipe.execute(raise_on_error=False)
+            if not any(isinstance(r, NoScriptError) for r in results):
+                break
+            await bridge.get_connection().script_load(script.script)  # Redis restarted
+        return results
 
     async def test(self, limit: str, *keys: str) -> None:
         """Like `hit`, but only checks (for counting failures after the fact)."""

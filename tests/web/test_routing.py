@@ -80,3 +80,10 @@ async def test_routes_added_later_are_found(app: Starlette) -> None:
 
     router.routes.append(Route("/api/v1/late-route", late))
     assert len(router.index().for_path("/api/v1/late-route")) == before + 1
+
+
+async def test_board_paging_is_checked_like_any_query(client: httpx2.AsyncClient) -> None:
+    for query in ("limit=0", "limit=101", "offset=-1", "limit=abc", "offset=99999999999"):
+        r = await client.get(f"/api/v1/rounds/1/leaderboard?{query}")
+        assert r.status_code == 422, query
+        assert r.json()["error"]["fields"], query
