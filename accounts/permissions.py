@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from accounts.errors import LoginRequired, NotAllowed
 from accounts.models import Member, Role, RoleName, Unit
-from accounts.units import in_subtree
+from accounts.units import NATIONAL_CODE, child_path, in_subtree
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,9 @@ def require_organizer_of(principal: Principal | None, unit_path: str) -> Princip
 
 
 def may_grant(principal: Principal, role: RoleName, unit_path: str) -> bool:
-    """Admins grant anything; an organiser grants organiser or judge roles within their
-    subtree; only admins make admins."""
-    if principal.is_admin:
-        return True
+    """Admins grant organiser and judge roles anywhere; an organiser grants them within
+    their subtree; only an admin on the national unit makes admins."""
     if role == RoleName.ADMIN:
-        return False
+        national = child_path("", NATIONAL_CODE)
+        return any(g.role == RoleName.ADMIN and g.unit_path == national for g in principal.grants)
     return principal.organizes(unit_path)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# The organisation's own time: pages show it, and the daily jobs are scheduled in it. The
+# API and the database speak UTC.
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 _offset = timedelta(0)
 

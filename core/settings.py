@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     meili_url: str | None = None
     meili_master_key: str | None = None
-    meili_index_prefix: str = "ideabank"
+    meili_index_prefix: str = "ideabank_"  # indexes ideabank_ideas, ideabank_contests
     # Unset: a random key kept in `data/secret_key` (fine for one machine). Several machines
     # must share one SECRET_KEY.
     secret_key: str = ""
@@ -36,7 +36,6 @@ class Settings(BaseSettings):
     worker_in_process: bool | None = None
     session_max_age_s: int = 14 * 24 * 3600
     login_attempts_per_minute: int = 10
-    default_language: str = "vi"
 
     @property
     def is_sqlite(self) -> bool:

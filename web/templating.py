@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from core import clock
 from web import i18n
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-# Pages show Vietnam's time; the API speaks UTC.
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+LOCAL_TZ = clock.LOCAL_TZ
 
 env = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),

@@ -11,7 +11,7 @@ from typing import Any
 
 from arq.connections import RedisSettings
 
-from core import db
+from core import clock, db
 from core.settings import Settings, get_settings
 from workers.registry import cron_jobs, functions
 
@@ -24,6 +24,9 @@ def worker_options(settings: Settings, *, in_process: bool) -> dict[str, Any]:
         "job_timeout": 300,
         "keep_result": 60,
         "poll_delay": 0.2,
+        # Daily jobs (reminders at 01:00, clean-ups at night) follow Vietnam's clock, not
+        # the worker machine's time zone.
+        "timezone": clock.LOCAL_TZ,
     }
     if not in_process:
         options["on_startup"] = _startup

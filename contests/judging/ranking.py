@@ -13,6 +13,7 @@ The rules, written once:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -31,6 +32,19 @@ from contests.judging.models import Assignment, Basis, Entry, EntryResult, Judgi
 from contests.models import Contest
 from core import clock
 from ideas.models import Idea
+
+
+async def rounds_being_judged(now: datetime) -> list[tuple[int, int]]:
+    """(contest id, current round) of the contests whose judging is open now and whose
+    ranking is not frozen."""
+    rows = await JudgingSettings.filter(frozen_at__isnull=True).values(
+        "contest_id", "current_round"
+    )
+    rounds = {int(r["contest_id"]): int(r["current_round"]) for r in rows}
+    if not rounds:
+        return []
+    contests = await Contest.filter(id__in=list(rounds), results_published_at__isnull=True)
+    return sorted((c.id, rounds[c.id]) for c in contests if service.judging_open(c, now))
 
 
 async def recompute(contest_id: int, round_no: int) -> int:

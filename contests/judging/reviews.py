@@ -15,6 +15,7 @@ The rules, written once:
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ from core import clock, queue
 from ideas.identity import neutral_filename
 from ideas.models import Attachment, Idea, IdeaCoAuthor
 from ideas.storage import Storage
+
+log = logging.getLogger(__name__)
 
 MAX_COMMENT = 5000
 
@@ -120,9 +123,15 @@ async def submit(
             weighted=weighted,
             edited_at=now,
         )
-    await queue.enqueue(
-        "judging_aggregate", contest.id, assignment.round, job_id=f"judging-aggregate:{edit.id}"
-    )
+    try:
+        await queue.enqueue(
+            "judging_aggregate",
+            contest.id,
+            assignment.round,
+            job_id=f"judging-aggregate:{edit.id}",
+        )
+    except Exception:  # the review is stored; the catch-up cron (tasks.py) aggregates it
+        log.warning("judging: aggregate of contest %s not queued", contest.id, exc_info=True)
     return assignment
 
 

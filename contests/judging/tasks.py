@@ -7,6 +7,7 @@ from typing import Any
 from arq import cron, func
 
 from contests.judging import progress, ranking
+from core import clock
 
 
 async def judging_aggregate(ctx: dict[str, Any], contest_id: int, round_no: int) -> int:
@@ -27,8 +28,20 @@ async def judging_remind_closing(ctx: dict[str, Any]) -> int:
     return total
 
 
+async def judging_catch_up(ctx: dict[str, Any]) -> int:
+    """Every ten minutes: recompute the current round of every contest being judged, so a
+    review whose aggregate job was lost (Redis down when it was saved) still counts."""
+    total = 0
+    for contest_id, round_no in await ranking.rounds_being_judged(clock.now()):
+        total += await ranking.recompute(contest_id, round_no)
+    return total
+
+
 TASKS: list[Any] = [
     func(judging_aggregate, name="judging_aggregate", max_tries=3),
     func(judging_remind, name="judging_remind", max_tries=3),
 ]
-CRON_JOBS: list[Any] = [cron(judging_remind_closing, hour={1}, minute={0}, unique=True)]
+CRON_JOBS: list[Any] = [
+    cron(judging_remind_closing, hour={1}, minute={0}, unique=True),
+    cron(judging_catch_up, minute=set(range(5, 60, 10)), unique=True, keep_result=0),
+]

@@ -128,3 +128,24 @@ async def test_admin_grants_anything_and_bad_targets_are_named(client: httpx2.As
     )
     assert bad_role.status_code == 422
     assert "role" in bad_role.json()["error"]["fields"]
+
+
+async def test_only_a_national_admin_makes_admins(client: httpx2.AsyncClient) -> None:
+    tree = await factories.unit_tree()
+    provincial = await factories.member(tree.hanoi, roles=((RoleName.ADMIN, tree.hanoi),))
+    headers = await factories.bearer(provincial)
+    target = await factories.member(tree.ben_thanh)
+    refused = await client.post(
+        "/api/v1/roles",
+        json={"member_id": target.id, "role": "admin", "unit_id": tree.hanoi.id},
+        headers=headers,
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"]
+    # Organiser and judge roles, though, an admin grants anywhere.
+    judge = await client.post(
+        "/api/v1/roles",
+        json={"member_id": target.id, "role": "judge", "unit_id": tree.ben_thanh.id},
+        headers=headers,
+    )
+    assert judge.status_code == 201, judge.text

@@ -226,3 +226,33 @@ async def test_settings_choose_official_ranking(client: httpx2.AsyncClient) -> N
     assert (
         await client.get(f"/api/v1/contests/{w.contest.id}/ranking", headers=w.h(w.judges[0]))
     ).status_code == 403
+
+
+async def test_a_review_saved_while_the_queue_is_down_still_counts(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+
+    async def queue_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("Redis is down")  # fault injection: the enqueue fails
+
+    monkeypatch.setattr("core.queue.enqueue", queue_down)
+    r = await client.put(
+        f"/api/v1/judging/assignments/{item['id']}",
+        json={"scores": _scores(item, 8)},
+        headers=w.h(w.judges[0]),
+    )
+    assert r.status_code == 200, r.text  # stored: the judge is not told the queue failed
+    monkeypatch.undo()
+    await run_worker(app)
+    assert await EntryResult.all().count() == 0  # no aggregate job was ever queued
+    from contests.judging.tasks import judging_catch_up
+
+    assert await judging_catch_up({}) >= 1
+    ranking = (
+        await client.get(f"/api/v1/contests/{w.contest.id}/ranking", headers=w.h(w.organiser))
+    ).json()
+    reviewed = [row for row in ranking if row["entry"]["id"] == item["entry"]["id"]]
+    assert reviewed[0]["reviews"] == 1 and reviewed[0]["score"] == 80
