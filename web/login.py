@@ -1,4 +1,4 @@
-"""Logging in, for the API and the login page alike, under the login rate limit."""
+"""Logging in and registering, for the API and the pages alike, under their rate limits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from starlette.requests import Request
 from accounts import service
 from accounts.errors import BadCredentials
 from accounts.models import Member
+from accounts.schemas import RegisterIn
 from web import context
+
+# A union registering a hall of members behind one address fits; a script making
+# thousands of accounts does not.
+REGISTER_LIMIT = "60/hour"
 
 
 def _keys(request: Request, email: str) -> tuple[str, str]:
@@ -27,3 +32,11 @@ async def login(request: Request, email: str, password: str) -> Member:
     except BadCredentials:
         await limiter.count(limit, *keys)
         raise
+
+
+async def register(request: Request, data: RegisterIn) -> Member:
+    """A new member; every try counts against `REGISTER_LIMIT` per address (429 past it)."""
+    await context.limiter(request).hit(
+        REGISTER_LIMIT, f"register:addr:{context.client_address(request)}"
+    )
+    return await service.register(**data.model_dump())

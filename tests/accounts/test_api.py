@@ -175,3 +175,21 @@ async def test_failures_from_one_address_are_limited_across_accounts(
         "/api/v1/auth/token", json={"email": "another@example.vn", "password": "x" * 8}
     )
     assert r.status_code == 429
+
+
+async def test_sixty_registrations_an_hour_per_address_then_429(
+    client: httpx2.AsyncClient,
+) -> None:
+    tree = await factories.unit_tree()
+    body = register_body(tree.hoan_kiem.id)
+    assert (await client.post("/api/v1/auth/register", json=body)).status_code == 201
+    for _ in range(59):  # every try counts, refused ones too
+        r = await client.post("/api/v1/auth/register", json=body)
+        assert r.status_code == 409
+    r = await client.post(
+        "/api/v1/auth/register", json=register_body(tree.hoan_kiem.id, email="moi@example.vn")
+    )
+    assert r.status_code == 429
+    assert r.json()["error"]["code"] == "rate_limited"
+    assert int(r.headers["Retry-After"]) >= 1
+    assert not await Member.filter(email="moi@example.vn").exists()

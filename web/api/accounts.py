@@ -22,6 +22,7 @@ from accounts.schemas import (
 from web import context
 from web.auth import forget
 from web.login import login
+from web.login import register as register_member
 from web.openapi import api_route, to_json
 from web.parsing import parse_json, parse_query
 
@@ -30,8 +31,7 @@ LOOKUP_LIMIT = "30/minute"
 
 
 async def register(request: Request) -> Response:
-    data = await parse_json(request, RegisterIn)
-    member = await service.register(**data.model_dump())
+    member = await register_member(request, await parse_json(request, RegisterIn))
     return to_json(await service.describe(member), status=201)
 
 

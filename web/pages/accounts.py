@@ -16,6 +16,7 @@ from web import context, i18n
 from web.auth import begin_session, forget
 from web.errors import field_errors
 from web.login import login
+from web.login import register as register_member
 from web.parsing import form_model, read_form
 from web.templating import render
 
@@ -91,7 +92,7 @@ async def register_submit(request: Request) -> Response:
     ctx["form"] = {k: v for k, v in form.items() if k not in ("password", "csrf_token")}
     try:
         data = form_model(form, RegisterIn, ignore=("province",))
-        member = await service.register(**data.model_dump())
+        member = await register_member(request, data)
     except ValidationError as exc:
         ctx["errors"] = field_errors(exc)
         return render(request, "accounts/register.html", ctx, status_code=422)
