@@ -340,7 +340,9 @@ async def history_page(request: Request) -> Response:
 
 async def ranking_page(request: Request) -> Response:
     who = context.principal(request)
-    view = await ranking.ranking(who, path_int(request), None)
+    raw = request.query_params.get("round", "")
+    round_no = int(raw) if raw.isdigit() and 0 < int(raw) <= 100 else None
+    view = await ranking.ranking(who, path_int(request), round_no)
     return render(
         request,
         "judging/ranking.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import httpx2
@@ -207,6 +208,13 @@ async def test_shortlist_opens_a_second_round(client: httpx2.AsyncClient, app: S
     assert all(row["reviews"] == 0 for row in ranking)
     old = (await client.get(f"{base}/ranking?round=1", headers=org)).json()
     assert len(old) == 4
+    # The ranking page offers both rounds and shows the one asked for.
+    page = await client.get(f"/contests/{w.contest.id}/ranking", headers=org)
+    assert page.status_code == 200 and 'href="?round=1"' in page.text
+    first = await client.get(f"/contests/{w.contest.id}/ranking?round=1", headers=org)
+    assert 'href="?round=2"' in first.text and 'href="?round=1"' not in first.text
+    assert all(html.escape(row["entry"]["idea"]["title"]) in first.text for row in old)
+    assert first.text.count("<tr>") == len(old) + 1
 
 
 async def test_settings_choose_official_ranking(client: httpx2.AsyncClient) -> None:
