@@ -382,15 +382,36 @@ async def test_common_words_read_from_the_newest_give_the_same_answers(
         {"text": "cay xanh", "filters": {"field": ["environment", "education"]}},
     ]
 
-    async def answers(common: bool) -> list[object]:
+    async def answers(common: bool, freqs: dict[str, float] | None = None) -> list[object]:
         monkeypatch.setattr(postgres, "_is_common", lambda words, freqs: common)
+
+        async def frequencies(conn: object) -> dict[str, float]:
+            return freqs or {}
+
+        monkeypatch.setattr(postgres, "_frequencies", frequencies)
         out: list[object] = []
         for shape in shapes:
             r = await service.search(SearchQuery(index="ideas", facets=["field"], **shape))  # type: ignore[arg-type]
             out.append(([h.id for h in r.hits], r.total, r.total_is_estimate, r.facets))
         return out
 
-    assert await answers(common=True) == await answers(common=False)
+    expected = await answers(common=False)
+    assert await answers(common=True) == expected
+    # very common words left to the row test, the index reading the others
+    many = {"cay": 0.5, "xanh": 0.5, "nuoc": 0.5, "sach": 0.3}
+    assert await answers(common=False, freqs=many) == expected
+    assert await answers(common=False, freqs={"xanh": 0.5}) == expected
+
+
+async def test_the_index_reads_the_words_that_are_not_too_common() -> None:
+    from search.postgres import _index_terms
+
+    freqs = {"cuu": 0.03, "ho": 0.3, "hoc": 0.6, "hoa": 0.3, "thanh": 0.35, "nien": 0.24}
+    assert _index_terms(["cuu", "ho"], freqs) == "cuu"  # ho:* stands for ho, hoc, hoa…
+    assert _index_terms(["ho", "cuu"], freqs) == "cuu:*"
+    assert _index_terms(["thanh", "nien"], freqs) is None  # all common: the index reads all
+    assert _index_terms(["ballad", "xyz"], freqs) is None  # none common
+    assert _index_terms([], freqs) is None
 
 
 async def test_api_and_pages_say_more_than_when_counting_stopped(
