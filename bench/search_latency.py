@@ -69,6 +69,17 @@ USER_SCENARIOS: dict[str, dict[str, object]] = {
     "text, newest, page 50": {"text": "cay xanh", "sort": "newest", "offset": 980},
     "text, top, page 50": {"text": "cay xanh", "sort": "top", "offset": 980},
     "text, hot, page 1": {"text": "khoi nghiep", "sort": "hot"},
+    "2 words, 3 % of ideas, + field (cuu ho)": {"text": "cuu ho", "filters": {"field": "health"}},
+    "text + status + province (ky nang)": {
+        "text": "ky nang",
+        "filters": {"status": "submitted"},
+        "unit_path": "VN/P01/",
+    },
+    "text + two fields (thanh nien)": {
+        "text": "thanh nien",
+        "filters": {"field": ["health", "education"]},
+    },
+    "1 word, rare, + province (ballad)": {"text": "ballad", "unit_path": "VN/P79/"},
     "list: everything, newest": {"sort": "newest"},
     "list: year + field, top": {"filters": {"year": 2025, "field": "health"}, "sort": "top"},
     "list: ward, newest": {"unit_path": WARD, "sort": "newest"},

@@ -263,7 +263,10 @@ async def run(plan: Plan) -> Rows:
             if _total(rows) <= plan.count_cap:
                 rows = []  # fewer matches among the newest documents: not that common
         if not rows:
-            terms = _index_terms(plan.words, freqs)
+            # without filters the planner's choice stands: the index would find every
+            # document holding the rarer words, each read whole, where walking the newest
+            # documents (in the table's own order) stops at the matches it needs
+            terms = _index_terms(plan.words, freqs) if plan.filtered else None
             rows = await conn.execute_query_dict(*statement(plan, index_terms=terms))
     return _read(plan, rows)
 
@@ -302,12 +305,13 @@ def _is_common(words: list[str], freqs: dict[str, float]) -> bool:
 
 
 def _index_terms(words: list[str], freqs: dict[str, float]) -> str | None:
-    """The words the GIN index reads in the planner's statement: not those in at least
-    INDEX_SHARE of the documents. Reading such a word's entries costs more than testing
-    it on the rows the other words find; above all a short last word, whose prefix stands
-    for hundreds of words ("cuu ho": `ho:*` covers hoc, hoa, hoi…, about every document;
-    180 ms of the index for 28,000 matches that `cuu` alone finds). None: every word is
-    read from the index (none so common, or all of them)."""
+    """The words the GIN index reads in the planner's statement with filters (`run`): not
+    those in at least INDEX_SHARE of the documents. Reading such a word's entries costs
+    more than testing it on the rows that the other words and the filters leave; above
+    all a short last word, whose prefix stands for hundreds of words ("cuu ho" in a field:
+    `ho:*` covers hoc, hoa, hoi…, about every document; 180 ms of the index, where `cuu`
+    alone and the field's index leave 2,800 rows). None: every word is read from the
+    index (none so common, or all of them)."""
     shares = _shares(words, freqs)
     terms = [*words[:-1], f"{words[-1]}:*"] if words else []
     kept = [t for t, share in zip(terms, shares, strict=True) if share < INDEX_SHARE]
