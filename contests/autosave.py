@@ -2,7 +2,7 @@
 concurrent autosaves grouped into one statement.
 
 Rules written here once:
-- An attempt's owner, round and option order never change after it starts, so each
+- An attempt's owner, round, option order and deadline never change after it starts, so each
   process keeps them (`facts`) once read: an autosave needs no read of the attempt row.
   Everything that does change (status, deadline, the answers themselves) is decided by
   the conditional UPDATE that stores the answers, never from a copy.
@@ -37,6 +37,7 @@ class AttemptFacts:
     member_id: int
     round_id: int
     option_order: dict[str, list[int]]
+    deadline: datetime
 
 
 _facts: dict[int, AttemptFacts] = {}
@@ -46,16 +47,22 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
+_FACTS = "SELECT id, member_id, round_id, option_order, deadline FROM quiz_attempt WHERE id = "
+_FACTS_PG = _FACTS + "$1"
+_FACTS_SQLITE = _FACTS + "?"
+
+
+def _datetime(value: datetime | str) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 async def facts(attempt_id: int) -> AttemptFacts | None:
     """The attempt's unchanging facts (see the module rules); None when there is none."""
     found = _facts.get(attempt_id)
     if found is not None:
         return found
-    param = "$1" if is_postgres() else "?"
-    rows = await connections.get("default").execute_query_dict(
-        f"SELECT id, member_id, round_id, option_order FROM quiz_attempt WHERE id = {param}",  # noqa: S608 - placeholder only
-        [attempt_id],
-    )
+    sql = _FACTS_PG if is_postgres() else _FACTS_SQLITE
+    rows = await connections.get("default").execute_query_dict(sql, [attempt_id])
     if not rows:
         return None
     row = rows[0]
@@ -64,6 +71,7 @@ async def facts(attempt_id: int) -> AttemptFacts | None:
         member_id=int(row["member_id"]),
         round_id=int(row["round_id"]),
         option_order=_json(row["option_order"]),
+        deadline=_datetime(row["deadline"]),
     )
     if len(_facts) >= MAX_FACTS:
         _facts.clear()

@@ -6,20 +6,22 @@ its answer only after COMMIT, so an attempt is durable before its 202. The state
 applies exactly the rule of `attempts.submit` (in_progress → submitted, only for its
 member, only until deadline + grace); an attempt the statement did not change (already
 submitted, expired, someone else's, missing) goes through `attempts.submit`, which gives
-the usual answer. PostgreSQL only: on SQLite (one writer, one process) submits take the
-plain path.
+the usual answer. PostgreSQL only: on SQLite (one writer, one process) a submit is one
+conditional UPDATE of the same rule, with the attempt's kept facts (`autosave.facts`) and
+the round's grace (`board_reads.recent_round`), and the plain path when it changed nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise import connections
 
 from accounts.permissions import Principal, require_member
-from contests import attempts
+from contests import attempts, autosave, board_reads
+from contests.models import Attempt, AttemptStatus
 from core.db import is_postgres
 
 MAX_BATCH = 1000
@@ -85,6 +87,21 @@ class SubmitBatcher:
         return {int(r["id"]): int(r["round_id"]) for r in rows}
 
 
+async def _submit_one(attempt_id: int, member_id: int, now: datetime) -> int | None:
+    """SQLite: the statement of the batch for one attempt; its round id when it changed it."""
+    found = await autosave.facts(attempt_id)
+    if found is None or found.member_id != member_id:
+        return None  # the plain path answers 404 / 403
+    round_ = await board_reads.recent_round(found.round_id)
+    changed = await Attempt.filter(
+        id=attempt_id,
+        member_id=member_id,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline__gte=now - timedelta(seconds=round_.grace_s),
+    ).update(status=AttemptStatus.SUBMITTED, submitted_at=min(now, found.deadline))
+    return found.round_id if changed else None
+
+
 _batcher: SubmitBatcher | None = None
 
 
@@ -100,7 +117,9 @@ async def submit(principal: Principal | None, attempt_id: int, now: datetime) ->
     who = require_member(principal)
     if is_postgres():
         round_id = await batcher().submit(attempt_id, who.member_id, now)
-        if round_id is not None:
-            return round_id
+    else:
+        round_id = await _submit_one(attempt_id, who.member_id, now)
+    if round_id is not None:
+        return round_id
     attempt = await attempts.submit(who, attempt_id, now)
     return attempt.round_id
