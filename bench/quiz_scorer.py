@@ -243,6 +243,43 @@ async def measure(
     return out
 
 
+async def board_lost(reads: int) -> None:
+    """With every attempt scored: the board rebuilt from the database (the worker's job)
+    and the reads meanwhile (top-100 page from PostgreSQL, unit counts), when this version
+    of `contests` has them."""
+    try:
+        from contests import board_sql, rebuilds, unit_counts
+    except ImportError:
+        return
+    from contests.models import Round
+
+    round_ = await Round.get(id=ROUND_ID)
+    await connections.get("default").execute_script("ANALYZE quiz_attempt")
+    t = time.perf_counter()
+    size = await rebuilds.rebuild(round_)
+    took = time.perf_counter() - t
+    print(f"rebuild of both boards from the database: {size:,} members in {took:.1f} s")
+    board_sql.forget_all()
+    t = time.perf_counter()
+    await board_sql.page(round_, 0, 100)
+    first = time.perf_counter() - t
+    times = []
+    for _ in range(reads):
+        t = time.perf_counter()
+        await board_sql.page(round_, 0, 100)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    t = time.perf_counter()
+    await unit_counts.from_database(round_)
+    units = time.perf_counter() - t
+    p50, p99 = times[len(times) // 2] * 1000, times[int(len(times) * 0.99) - 1] * 1000
+    print(
+        f"reads while rebuilding, from PostgreSQL: top-100 page p50 {p50:.1f} ms,"
+        f" p99 {p99:.1f} ms ({reads} reads; the first, counting the total:"
+        f" {first * 1000:.0f} ms); unit counts {units * 1000:.0f} ms"
+    )
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--attempts", type=int, default=100_000)
@@ -258,6 +295,7 @@ async def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="reuse the data set")
     parser.add_argument("--no-raw", action="store_true", help="skip the raw baseline")
+    parser.add_argument("--reads", type=int, default=100, help="board reads from PostgreSQL")
     args = parser.parse_args()
     settings = Settings(
         database_url=os.environ["DATABASE_URL"],
@@ -298,6 +336,7 @@ async def main() -> None:
             finally:
                 await conn.close()
         app = await measure("contests.scoring", lambda: app_scorer(args.batch), dsn, pool)
+        await board_lost(args.reads)
         if raw is not None:
             print(
                 f"app / raw: rate {app['rate'] / raw['rate']:.2f}, scorer CPU"

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from accounts.permissions import Principal
-from contests import leaderboard, ranking, rebuilds, rounds, unit_counts
+from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_counts
 from contests.leaderboard import Row
 from contests.models import Round
 from contests.schemas import LeaderRow, MemberRef
@@ -78,6 +78,7 @@ def forget_all() -> None:
     _reading.clear()
     _loading.clear()
     unit_counts.forget_all()
+    board_sql.forget_all()
 
 
 def leader_row(row: Row, round_: Round) -> LeaderRow:

@@ -28,6 +28,7 @@ NATIONAL = 40_000  # entrants: more than PostgreSQL's 32,767 parameters of one s
 
 
 async def _sql(sql: str, params: list[Any]) -> None:
+    """Run SQL written with `$1, $2…` (in order) on either database."""
     if not is_postgres():
         sql = re.sub(r"\$\d+", "?", sql)
     await connections.get("default").execute_query(sql, params)
@@ -54,12 +55,12 @@ async def _bulk_round(client: httpx2.AsyncClient, w: World, n: int) -> Round:
         duration_ms=600_000,
     )
     await _sql(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $2) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) "
         "INSERT INTO member (email, password_hash, display_name, unit_id, birth_year, "
         "is_active, created_at, search_name) "
         "SELECT 'bulk' || n.i || '@example.vn', t.password_hash, 'Bulk ' || n.i, t.unit_id, "
-        "t.birth_year, t.is_active, t.created_at, t.search_name FROM n, member t WHERE t.id = $1",
-        [w.alice.id, n - 1],
+        "t.birth_year, t.is_active, t.created_at, t.search_name FROM n, member t WHERE t.id = $2",
+        [n - 1, w.alice.id],
     )
     await _sql(
         "INSERT INTO quiz_attempt (round_id, member_id, unit_path, number, status, "
