@@ -26,6 +26,7 @@ import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from tortoise.expressions import Q
 
@@ -35,7 +36,7 @@ from accounts.units import in_subtree
 from core.errors import Forbidden
 from ideas.browse import Browse, default_sort, search_query, unit_path
 from ideas.identity import hidden_from
-from ideas.models import Idea, IdeaStatus
+from ideas.models import Idea, IdeaField, IdeaStatus
 from ideas.schemas import ExportQuery
 from search import service as search_service
 from search.port import MAX_LIMIT, Sort
@@ -57,6 +58,33 @@ COLUMNS = [
     "created_at",
     "official_answer",
 ]
+
+
+class Row(NamedTuple):
+    """An idea as the export reads it: plain values, no model per row (a model costs about
+    three times as much to build, which was most of an export's time)."""
+
+    id: int
+    title: str
+    summary: str
+    field: IdeaField
+    status: IdeaStatus
+    tags: list[str]
+    votes: int
+    comments: int
+    author_id: int
+    unit_id: int
+    created_at: datetime
+    official_answer: str
+
+
+async def _read(cond: Q, order: list[str] | None = None, limit: int | None = None) -> list[Row]:
+    query = Idea.filter(cond)
+    if order:
+        query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    return [Row(*r) for r in await query.values_list(*Row._fields)]
 
 
 @dataclass
@@ -124,7 +152,7 @@ def _scope(who: Principal, flt: ExportFilter, hidden: frozenset[int]) -> Q:
     return q
 
 
-def _after(last: Idea, sort: Sort) -> Q:
+def _after(last: Row, sort: Sort) -> Q:
     """Keyset condition: the rows after `last` in the order of `_order(sort)`.
 
     Each condition starts with a plain bound on the leading sort column (`created_at <=`,
@@ -145,7 +173,7 @@ def _order(sort: Sort) -> list[str]:
     return ["-created_at", "-id"]
 
 
-async def _csv(chunk: list[Idea], hidden: frozenset[int]) -> str:
+async def _csv(chunk: list[Row], hidden: frozenset[int]) -> str:
     """`hidden`: ideas whose authors the organiser may not see (`ideas.identity`): their
     author and unit cells stay empty."""
     names = dict(
@@ -179,7 +207,7 @@ async def _from_database(who: Principal, flt: ExportFilter, sort: Sort) -> Async
     scope = _scope(who, flt, hidden)
     after = Q()
     while True:
-        chunk = await Idea.filter(scope & after).order_by(*_order(sort)).limit(CHUNK)
+        chunk = await _read(scope & after, _order(sort), CHUNK)
         if not chunk:
             return
         yield await _csv(chunk, hidden)
@@ -206,7 +234,7 @@ async def _from_search(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIt
         result = await search_service.search(search_query(params, path, [], hidden))
         ids = [h.id for h in result.hits]
         if ids:
-            rows = {i.id: i for i in await Idea.filter(scope, id__in=ids)}
+            rows = {i.id: i for i in await _read(scope & Q(id__in=ids))}
             chunk = [rows[i] for i in ids if i in rows]
             if chunk:
                 yield await _csv(chunk, hidden)
