@@ -14,6 +14,9 @@ def test_html_typed_in_a_body_shows_as_text() -> None:
     assert "<script" not in html and "<img" not in html and "<div" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;div onclick=x&gt;" in html and "&lt;!-- note --&gt; a &lt; b" in html
+    # a `<` escaped the Markdown way shows without its backslash; an escaped backslash does
+    # not make the tag after it live
+    assert render("\\<b> and \\\\<script>") == "<p>&lt;b&gt; and \\&lt;script&gt;</p>\n"
 
 
 def test_only_web_and_mail_links_keep_their_target() -> None:
