@@ -40,6 +40,7 @@ TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
 REPORTS_TO_HIDE = 3
 
 MAX_TAGS = 10
+MAX_CO_AUTHORS = 10  # besides the author
 MAX_TAG_CHARS = 30
 MAX_COMMENT_CHARS = 2000
 MAX_ATTACHMENTS = 5

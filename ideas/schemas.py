@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ideas.models import IdeaField, IdeaStatus
-from ideas.rules import MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
+from ideas.rules import MAX_CO_AUTHORS, MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
 
 Title = Field(min_length=5, max_length=200)
 Summary = Field(min_length=10, max_length=500)
@@ -41,7 +41,7 @@ class IdeaIn(BaseModel):
     field: IdeaField
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     status: Literal["draft", "submitted"] = "submitted"
-    co_author_ids: list[int] = Field(default_factory=list, max_length=10)
+    co_author_ids: list[int] = Field(default_factory=list, max_length=MAX_CO_AUTHORS)
 
     _strip_title = field_validator("title", "summary", mode="before")(_strip)
 
@@ -67,7 +67,7 @@ class IdeaPatch(BaseModel):
     field: IdeaField | None = None
     tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
     status: Literal["draft", "submitted"] | None = None
-    co_author_ids: list[int] | None = Field(default=None, max_length=10)
+    co_author_ids: list[int] | None = Field(default=None, max_length=MAX_CO_AUTHORS)
 
     _strip_title = field_validator("title", "summary", mode="before")(_strip)
 

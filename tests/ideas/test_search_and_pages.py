@@ -169,3 +169,23 @@ async def test_organiser_pages(client: httpx2.AsyncClient) -> None:
     assert r.status_code == 303
     review = await client.get("/organise/review")
     assert idea["title"] in review.text
+
+
+async def test_the_forms_keep_the_same_write_limits_as_the_api(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    idea = await new_idea(client, w.h_author, title="Ý tưởng để bình luận thật nhiều")
+    reader = await factories.member(w.tree.hoan_kiem, name="Người Bình Luận")
+    token = await log_in(client, reader.email)
+    for n in range(20):
+        r = await client.post(
+            f"/ideas/{idea['id']}/comments", data={"csrf_token": token, "body": f"Ý kiến {n}"}
+        )
+        assert r.status_code == 303, r.text
+    r = await client.post(
+        f"/ideas/{idea['id']}/comments", data={"csrf_token": token, "body": "Một ý kiến nữa"}
+    )
+    assert r.status_code == 429
+    comments = (await client.get(f"/api/v1/ideas/{idea['id']}/comments")).json()
+    assert comments["total"] == 20

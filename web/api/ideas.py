@@ -29,7 +29,7 @@ from ideas.schemas import (
     SimilarOut,
     SimilarQuery,
 )
-from web import context
+from web import context, write_limits
 from web.api import ideas_engagement, ideas_files, ideas_organiser
 from web.api.ideas_files import read_upload, storage
 from web.openapi import api_route, to_json
@@ -82,7 +82,7 @@ async def list_ideas(request: Request) -> Response:
 
 async def create_idea(request: Request) -> Response:
     who = context.member(request)
-    await context.limiter(request).hit("30/minute", f"idea-submit:{who.member_id}")
+    await write_limits.hit_idea_submit(request, who)
     data = await parse_json(request, IdeaIn)
     done = await submission.submit(who, data, key=request.headers.get("idempotency-key"))
     if not done.created:  # the key was used before: that idea, as it is now; nothing new

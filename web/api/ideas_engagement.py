@@ -10,7 +10,7 @@ from ideas import discussion, votes
 from ideas.identity import masked_commenters
 from ideas.models import Comment
 from ideas.schemas import CommentIn, CommentList, CommentOut, Person, ReportIn, ReportOut, VotesOut
-from web import context
+from web import context, write_limits
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
 
@@ -53,7 +53,7 @@ async def list_comments(request: Request) -> Response:
 
 async def post_comment(request: Request) -> Response:
     who = context.member(request)
-    await context.limiter(request).hit("20/minute", f"idea-comment:{who.member_id}")
+    await write_limits.hit_comment(request, who)
     data = await parse_json(request, CommentIn)
     comment = await discussion.post_comment(who, path_int(request), data.body)
     return to_json(comment_out(comment, who.display_name), status=201)

@@ -16,9 +16,9 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from accounts.lookup import Found, names, resolve_emails
+from ideas.rules import MAX_CO_AUTHORS
 from web import i18n
 
-MAX_CO_AUTHORS = 20
 UNKNOWN_EMAILS = "No member has these e-mail addresses: %(emails)s. Check them or remove them."
 _SEPARATORS = re.compile(r"[\s,;]+")
 

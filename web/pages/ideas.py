@@ -21,7 +21,7 @@ from ideas.models import Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
 from ideas.schemas import IdeaIn, IdeaPatch
-from web import context, i18n
+from web import context, i18n, write_limits
 from web.api.ideas import IdeaQuery, list_query
 from web.api.ideas_files import read_upload, storage
 from web.errors import field_errors
@@ -172,6 +172,7 @@ async def new_submit(request: Request) -> Response:
     data["tags"] = _tags(form)
     data["co_author_ids"] = co.ids
     data["status"] = "draft" if action == "draft" else "submitted"
+    await write_limits.hit_idea_submit(request, who)
     try:
         payload = IdeaIn.model_validate(data)
         if co.unknown:  # nothing is stored while an address is unknown
@@ -316,6 +317,7 @@ async def comment_submit(request: Request) -> Response:
     body = str(form.get("body") or "").strip()
     from ideas.schemas import CommentIn
 
+    await write_limits.hit_comment(request, who)
     await discussion.post_comment(who, path_int(request), CommentIn(body=body).body)
     return back(f"/ideas/{path_int(request)}", "commented")
 
