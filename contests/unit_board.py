@@ -293,7 +293,7 @@ async def _frozen(round_: Round, level: UnitLevel, parent: Unit | None) -> list[
     query = RoundUnit.filter(round_id=round_.id, level=level.value)
     if parent is not None:
         query = query.filter(unit_path__startswith=parent.path)
-    stored = await query.prefetch_related("unit")
+    stored = await query.select_related("unit")  # a join: a level may hold 32,767+ units
     return [UnitStats(r.unit, r.participants, r.members, r.score_sum) for r in stored]
 
 
