@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx2
 import pytest
+from arq import Retry
 from starlette.applications import Starlette
 from tortoise import connections
 
-from contests import leaderboard, rounds, tasks, unit_board
+from contests import leaderboard, rebuilds, rounds, tasks, unit_board
 from contests.models import Attempt, AttemptStatus, Round
 from core import clock, queue
 from core.db import is_postgres
@@ -205,3 +206,28 @@ async def test_the_scoring_debounce_remembers_only_the_current_half_second(
     now[0] += 0.5
     await tasks.kick_scoring(7)
     assert len(tasks._kicked) == 1
+
+
+async def test_a_rebuild_waiting_for_the_lock_is_not_starved_by_scoring_jobs(
+    client: httpx2.AsyncClient, app: Starlette
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    round_id = int(str(data["id"]))
+    await _take(client, round_id, w.alice_auth, 3)
+    await run_worker(app)
+    await _take(client, round_id, w.bob_auth, 4)
+    await _lose_redis(app)
+    async with tasks.round_lock(round_id) as held:  # another job holds the round
+        assert held
+        with pytest.raises(Retry):
+            await tasks.quiz_rebuild_boards({}, round_id)
+    # The rebuild waits in the queue: scoring jobs leave the round to it, and it scores.
+    await rebuilds.request(round_id)
+    assert await tasks.quiz_score_round({}, round_id) == 0
+    await run_worker(app)
+    assert await leaderboard.is_built(round_id) and await unit_board.is_built(round_id)
+    assert await Attempt.filter(round_id=round_id, scored_at__isnull=True).count() == 0
+    rows, total = await leaderboard.page(await Round.get(id=round_id), 0, 10)
+    assert total == 2 and [r.member_id for r in rows] == [w.bob.id, w.alice.id]
