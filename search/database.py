@@ -174,11 +174,8 @@ class DatabaseBackend:
             await SearchDocument.filter(index_name=index, doc_id__in=list(ids)).delete()
 
     def _match(self, sql: _Sql, wanted: list[str], *, any_word: bool) -> tuple[str, str]:
-        """(FROM clause, rank expression) for a full-text match of `wanted`."""
-        if sql.postgres:  # only `candidates()` on PostgreSQL (searches: search.postgres)
-            q = sql.param((" | " if any_word else " & ").join(f"{w}:*" for w in wanted))
-            sql.add(f"d.tsv @@ to_tsquery('simple', {q})")
-            return "search_document d", f"ts_rank(d.tsv, to_tsquery('simple', {q}))"
+        """(FROM clause, rank expression) for an FTS5 match of `wanted` (SQLite; PostgreSQL
+        searches are `search.postgres`'s)."""
         joiner = " OR " if any_word else " AND "
         q = sql.param(joiner.join(f'"{w}"*' for w in wanted))
         sql.add(f"search_document_fts MATCH {q}")
@@ -314,13 +311,14 @@ class DatabaseBackend:
         if not words:
             return []
         conn = _conn()
-        sql = _Sql(_is_postgres(conn))
+        if _is_postgres(conn):  # bounded on PostgreSQL: see `postgres.candidates`
+            return [json.loads(d) for d in await postgres.candidates(index, words, limit)]
+        sql = _Sql(False)
         source, rank = self._match(sql, words, any_word=True)
         sql.add(f"d.index_name = {sql.param(index)}")
-        mark = f"${len(sql.values) + 1}" if sql.postgres else "?"
         rows = await conn.execute_query_dict(
             f"SELECT d.data AS data FROM {source} WHERE {sql.clause()} "  # noqa: S608 - constants; values bound
-            f"ORDER BY {rank} DESC LIMIT {mark}",
+            f"ORDER BY {rank} DESC LIMIT ?",
             [*sql.values, limit],
         )
         return [json.loads(r["data"]) for r in rows]

@@ -250,12 +250,7 @@ def statement(
 async def run(plan: Plan) -> Rows:
     """Run the search; common words first try the newest documents (see `_is_common`)."""
     async with in_transaction() as conn:
-        await conn.execute_query(
-            "SELECT set_config('work_mem', $1, true), "
-            "set_config('plan_cache_mode', 'force_custom_plan', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)",
-            [WORK_MEM],
-        )
+        await _settings(conn)
         rows: list[dict[str, Any]] = []
         freqs = await _frequencies(conn) if plan.tsquery is not None else {}
         if plan.tsquery is not None and _is_common(plan.words, freqs):
@@ -269,6 +264,69 @@ async def run(plan: Plan) -> Rows:
             terms = _index_terms(plan.words, freqs) if plan.filtered else None
             rows = await conn.execute_query_dict(*statement(plan, index_terms=terms))
     return _read(plan, rows)
+
+
+# `candidates` (similar ideas): the newest SIMILAR_RECENT documents are tested for any of
+# the words and at most SIMILAR_POOL of them ranked, with every document holding one of the
+# words rarer than SIMILAR_RARE_SHARE (at most SIMILAR_RARE of them, newest first).
+SIMILAR_RECENT = 20_000
+SIMILAR_POOL = 2_000
+SIMILAR_RARE_SHARE = 0.01
+SIMILAR_RARE = 5_000
+
+
+async def candidates(index: str, words: list[str], limit: int) -> list[str]:
+    """Documents (JSON) holding any of `words` (each a prefix), best ranked first, for
+    `search.service.similar`: bounded work on millions of documents.
+
+    Ranking every document that holds any of the words took seconds (a text of common words
+    such as "Tổ chức hiến máu tình nguyện cho thanh niên" matches most of the bank). So the
+    pool is the recent documents holding any of the words (where common words find plenty)
+    and every document holding a rare word (by the column statistics; words they do not
+    list count as rare), which a recent pool could miss; the pool is ranked by `ts_rank`
+    (title weight A), newest first among equals."""
+    if not words:
+        return []
+    terms = [f"{w}:*" for w in words]
+    async with in_transaction() as conn:
+        await _settings(conn)
+        freqs = await _frequencies(conn)
+        rare = [
+            t
+            for w, t in zip(words, terms, strict=True)
+            if _shares([w], freqs)[0] < SIMILAR_RARE_SHARE
+        ]
+        values: list[Any] = [index, " | ".join(terms), limit]
+        rare_pool = ""
+        if rare:
+            values.append(" | ".join(rare))
+            rare_pool = (
+                " UNION SELECT * FROM (SELECT d.id FROM search_document d WHERE d.index_name = $1 "  # noqa: S608 - constants
+                "AND d.tsv @@ to_tsquery('simple', $4) "
+                f"ORDER BY d.created_at DESC, d.doc_id DESC LIMIT {SIMILAR_RARE}) rare"
+            )
+        rows = await conn.execute_query_dict(
+            "WITH pool AS (SELECT * FROM (SELECT r.id FROM (SELECT d.id, d.tsv "  # noqa: S608 - constants; values bound
+            "FROM search_document d WHERE d.index_name = $1 "
+            "ORDER BY d.created_at DESC, d.doc_id DESC "
+            f"LIMIT {SIMILAR_RECENT}) r WHERE (r.tsv @@ to_tsquery('simple', $2)) IS TRUE "
+            f"LIMIT {SIMILAR_POOL}) recent{rare_pool}) "
+            "SELECT d.data AS data FROM search_document d WHERE d.id IN (SELECT id FROM pool) "
+            "ORDER BY ts_rank(d.tsv, to_tsquery('simple', $2)) DESC, d.created_at DESC, "
+            "d.doc_id DESC LIMIT $3",
+            values,
+        )
+    return [str(r["data"]) for r in rows]
+
+
+async def _settings(conn: BaseDBAsyncClient) -> None:
+    """This transaction's settings (see the module doc)."""
+    await conn.execute_query(
+        "SELECT set_config('work_mem', $1, true), "
+        "set_config('plan_cache_mode', 'force_custom_plan', true), "
+        "set_config('max_parallel_workers_per_gather', '0', true)",
+        [WORK_MEM],
+    )
 
 
 async def _frequencies(conn: BaseDBAsyncClient) -> dict[str, float]:

@@ -48,3 +48,28 @@ async def test_filler_words_do_not_drive_the_match(bank: None) -> None:
 
 async def test_limit(bank: None) -> None:
     assert len(await similar("ideas", "sách cây số", limit=1)) == 1
+
+
+async def test_on_postgres_the_pool_is_recent_documents_and_rare_words(
+    search_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core import db
+    from search import postgres
+
+    if not db.is_postgres():
+        pytest.skip("the bounded pool of PostgreSQL")
+
+    async def frequencies(conn: object) -> dict[str, float]:
+        return {"cay": 0.5, "xanh": 0.5}
+
+    monkeypatch.setattr(postgres, "_frequencies", frequencies)
+    monkeypatch.setattr(postgres, "SIMILAR_RECENT", 2)
+    await engine.get_backend().upsert(
+        "ideas",
+        [doc(1, "Ballad về cây xanh", created_at=1)]
+        + [doc(i, f"Cây xanh đợt {i}", created_at=i) for i in range(2, 7)],
+    )
+    # an old idea with a rare word is still found, and first: it holds every word
+    assert (await similar("ideas", "ballad cây xanh"))[0].id == 1
+    # common words alone: only the newest documents are ranked
+    assert sorted(h.id for h in await similar("ideas", "cây xanh")) == [5, 6]
