@@ -75,13 +75,21 @@ SETTINGS = (
     "prediction_max",
     "tie_breakers",
     "explanations_after_close",
+    "grace_s",
 )
+# Seconds after an attempt's deadline during which its answers and submit still count (the
+# network's delay); a round sets its own within these bounds.
+DEFAULT_GRACE_S = 5
+MAX_GRACE_S = 120
 
 
 def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
     """A round's settings, cleaned and checked on their own: closing after opening, no
-    tie-breaker twice, prediction bounds in order, difficulties 1–5 (422 naming the field)."""
+    tie-breaker twice, prediction bounds in order, difficulties 1–5, a grace of 0 to
+    `MAX_GRACE_S` seconds (422 naming the field)."""
     values = {name: settings[name] for name in SETTINGS}
+    if not 0 <= int(values["grace_s"]) <= MAX_GRACE_S:
+        raise BadContest(fields={"grace_s": "From 0 to 120 seconds."})
     if values["closes_at"] <= values["opens_at"]:
         raise BadContest(fields={"closes_at": "Must be after the opening time."})
     breakers = list(values["tie_breakers"] or ranking.DEFAULT_TIE_BREAKERS)
@@ -135,7 +143,7 @@ async def create_round(
     prediction_max: int = 10_000_000,
     tie_breakers: list[str] | None = None,
     explanations_after_close: bool = True,
-    grace_s: int = 5,
+    grace_s: int = DEFAULT_GRACE_S,
     now: datetime,
 ) -> Round:
     """A round inside the contest's window, drawing from enough questions of the bank."""
@@ -156,10 +164,11 @@ async def create_round(
             "prediction_max": prediction_max,
             "tie_breakers": tie_breakers,
             "explanations_after_close": explanations_after_close,
+            "grace_s": grace_s,
         }
     )
     await check_fits(contest, values)
-    return await Round.create(contest_id=contest.id, grace_s=grace_s, created_at=now, **values)
+    return await Round.create(contest_id=contest.id, created_at=now, **values)
 
 
 async def update_round(

@@ -116,6 +116,9 @@ class RoundIn(BaseModel):
     prediction_max: int = Field(default=10_000_000, ge=0, le=1_000_000_000)
     tie_breakers: list[TieBreaker] = Field(default_factory=_default_tie_breakers, max_length=3)
     explanations_after_close: bool = True
+    grace_s: int = Field(
+        default=5, ge=0, le=120, description="seconds after the deadline that still count"
+    )
 
 
 class RoundOut(BaseModel):
@@ -132,8 +135,12 @@ class RoundOut(BaseModel):
     tags: list[str]
     difficulties: list[int]
     prediction_question: str | None
+    prediction_min: int
+    prediction_max: int
     prediction_answer: int | None
     tie_breakers: list[str]
+    explanations_after_close: bool
+    grace_s: int
     results_published_at: datetime | None
 
 

@@ -91,6 +91,28 @@ async def test_organiser_edits_a_round_by_forms(client: httpx2.AsyncClient) -> N
     saved = await Round.get(id=round_["id"])
     assert saved.question_count == 8 and saved.difficulties == [1, 2]
     assert saved.title == "Vòng 1 (sửa)" and saved.tags == ["lich-su"]
+    assert saved.grace_s == 5  # the form without the shared fields leaves them be
+    # Grace, prediction bounds and the tie-breakers' order, shown and saved by the form.
+    page = (await client.get(url)).text
+    assert 'name="grace_s"' in page and 'name="tie_breaker_3"' in page
+    assert "Sai số dự đoán nhỏ hơn" in page
+    rules = {
+        "grace_s": "0",
+        "prediction_min": "10",
+        "prediction_max": "90000",
+        "tie_breaker_1": "duration",
+        "tie_breaker_2": "submitted_at",
+        "tie_breaker_3": "prediction_error",
+    }
+    r = await client.post(url, data={**form, **rules, "tie_breaker_2": "duration"})
+    assert r.status_code == 422 and "field-error" in r.text  # a tie-breaker twice
+    r = await client.post(url, data={**form, **rules, "grace_s": "500"})
+    assert r.status_code == 422 and "Từ 0 đến 120 giây." in r.text
+    r = await client.post(url, data={**form, **rules})
+    assert r.status_code == 303, r.text
+    saved = await Round.get(id=round_["id"])
+    assert saved.grace_s == 0 and (saved.prediction_min, saved.prediction_max) == (10, 90000)
+    assert saved.tie_breakers == ["duration", "submitted_at", "prediction_error"]
 
     clock.travel(timedelta(hours=1, minutes=5))  # open: only the close may move
     r = await client.get(url)

@@ -186,3 +186,35 @@ async def test_round_settings_until_open_then_only_the_close(client: httpx2.Asyn
     clock.travel(timedelta(minutes=30))  # closed
     r = await client.patch(url, json={"closes_at": iso(later)}, headers=w.org_auth)
     assert r.status_code == 409 and r.json()["error"]["code"] == "round_closed"
+
+
+async def test_grace_is_the_rounds_own(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w, n_questions=12)
+    r = await client.post(
+        f"/api/v1/contests/{contest_id}/rounds",
+        json={
+            "title": "Vòng quá hạn",
+            "opens_at": iso(clock.now()),
+            "closes_at": iso(clock.now() + timedelta(hours=1)),
+            "question_count": 5,
+            "time_limit_s": 60,
+            "grace_s": 500,
+        },
+        headers=w.org_auth,
+    )
+    assert r.status_code == 422 and "grace_s" in r.json()["error"]["fields"]
+    strict = await quiz_round(client, w, contest_id, time_limit_s=60, grace_s=0)
+    lenient = await quiz_round(client, w, contest_id, time_limit_s=60, grace_s=30)
+    assert (strict["grace_s"], lenient["grace_s"]) == (0, 30)
+    attempts = [await _start(client, x["id"], w.alice_auth) for x in (strict, lenient)]
+    clock.travel(timedelta(seconds=61))  # one second past both deadlines
+    outcomes = []
+    for attempt in attempts:
+        r = await client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=w.alice_auth)
+        outcomes.append(r.status_code)
+    assert outcomes == [409, 202]
+    r = await client.patch(
+        f"/api/v1/rounds/{strict['id']}", json={"grace_s": 10}, headers=w.org_auth
+    )
+    assert r.status_code == 409  # open: only the close may move

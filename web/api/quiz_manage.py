@@ -96,8 +96,12 @@ def round_out(round_: Round, now: datetime) -> RoundOut:
         tags=round_.tags,
         difficulties=round_.difficulties,
         prediction_question=round_.prediction_question,
+        prediction_min=round_.prediction_min,
+        prediction_max=round_.prediction_max,
         prediction_answer=round_.prediction_answer if round_.results_published_at else None,
         tie_breakers=round_.tie_breakers,
+        explanations_after_close=round_.explanations_after_close,
+        grace_s=round_.grace_s,
         results_published_at=round_.results_published_at,
     )
 
@@ -201,6 +205,7 @@ class RoundPatch(BaseModel):
     prediction_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
     tie_breakers: list[TieBreaker] | None = Field(default=None, max_length=3)
     explanations_after_close: bool | None = None
+    grace_s: int | None = Field(default=None, ge=0, le=120)
 
 
 def question_admin(q: Question) -> QuestionAdmin:
@@ -293,6 +298,7 @@ async def create_round(request: Request) -> Response:
         prediction_max=data.prediction_max,
         tie_breakers=list(data.tie_breakers),
         explanations_after_close=data.explanations_after_close,
+        grace_s=data.grace_s,
         now=now,
     )
     return to_json(round_out(round_, now), status=201)

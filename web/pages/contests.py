@@ -20,6 +20,7 @@ from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz_manage import import_errors
 from web.errors import field_errors
+from web.pages import round_form
 from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
 
@@ -88,6 +89,8 @@ async def contest_detail(request: Request) -> Response:
             "eligible": principal is not None and service.is_eligible(principal, contest),
             "bank": bank,
             "notice": request.query_params.get("done"),
+            "rf": round_form.values(None),
+            "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
         },
     )
 
@@ -219,6 +222,10 @@ async def upload_questions(request: Request) -> Response:
     )
 
 
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
 async def create_round(request: Request) -> Response:
     form = await read_form(request)
     contest_id = int(request.path_params["id"])
@@ -245,7 +252,11 @@ async def create_round(request: Request) -> Response:
         difficulties=[d for d in range(1, 6) if values.get(f"difficulty_{d}") == "1"],
         counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
         prediction_question=values.get("prediction_question") or None,
+        prediction_min=_or(round_form.whole(values, "prediction_min"), 0),
+        prediction_max=_or(round_form.whole(values, "prediction_max"), 10_000_000),
+        tie_breakers=round_form.tie_breakers(values),
         explanations_after_close=values.get("explanations_immediately") != "1",
+        grace_s=_or(round_form.whole(values, "grace_s"), rounds.DEFAULT_GRACE_S),
         now=clock.now(),
     )
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)

@@ -31,6 +31,7 @@ from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_manage import UnitsQuery
+from web.pages import round_form
 from web.pages.contests import local_input
 from web.parsing import parse_query, read_form
 from web.templating import LOCAL_TZ, render
@@ -195,6 +196,7 @@ def _round_form(round_: Round) -> dict[str, str]:
         "difficulties": ", ".join(str(d) for d in round_.difficulties),
         "prediction_question": round_.prediction_question or "",
         "explanations_after_close": "1" if round_.explanations_after_close else "",
+        **round_form.values(round_),
     }
 
 
@@ -213,6 +215,8 @@ async def _round_edit_page(
             "contest": round_.contest,
             "status": rounds.round_status(round_, clock.now()),
             "form": form,
+            "rf": form,
+            "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
             "errors": errors,
         },
         status_code=status_code,
@@ -236,7 +240,14 @@ def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
             continue
         if name in ("opens_at", "closes_at"):
             changes[name] = local_input(raw, name)
-        elif name in ("question_count", "time_limit_s", "max_attempts"):
+        elif name in (
+            "question_count",
+            "time_limit_s",
+            "max_attempts",
+            "grace_s",
+            "prediction_min",
+            "prediction_max",
+        ):
             if not raw.strip().isdigit():
                 raise BadContest(fields={name: "Must be a whole number."})
             changes[name] = int(raw)
@@ -255,6 +266,9 @@ def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
             changes[name] = raw.strip() or None
         elif name == "title":
             changes[name] = raw
+    order = round_form.tie_breakers(form)
+    if order is not None and order != list(round_.tie_breakers):
+        changes["tie_breakers"] = order
     if "explanations_after_close" in form or "title" in form:  # the full form was sent
         wanted = form.get("explanations_after_close") == "1"
         if wanted != round_.explanations_after_close:
