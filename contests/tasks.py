@@ -136,9 +136,10 @@ async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
             if held:
                 await rescoring.rescore_round(round_id, now, held.extend)
     frozen = 0
-    for round_ in await rounds.rounds_to_freeze(now):
-        async with round_lock(round_.id) as held:
-            if held:
+    for due in await rounds.rounds_to_freeze(now):
+        async with round_lock(due.id) as held:
+            round_ = await Round.get_or_none(id=due.id) if held else None  # read under the lock
+            if round_ is not None:
                 frozen += int(await rounds.freeze(round_, now, keepalive=held.extend))
     changed = await service.refresh_statuses()
     return {"scored": scored, "frozen": frozen, "statuses": changed}
