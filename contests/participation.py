@@ -1,4 +1,5 @@
-"""Who took part: the organisers' live activity by province and minute, the CSV export.
+"""Who took part: the organisers' live activity by province and minute, the CSV export,
+and the contest participants of a unit subtree (for the organisers' statistics).
 
 The unit leaderboard (participants, rate, average by unit) is `contests.unit_board`.
 """
@@ -11,8 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise import connections
+
 from accounts.models import Member, Unit, UnitLevel
 from contests.models import Attempt, Round
+from core import db
 
 
 def ancestor_path(path: str, depth: int) -> str | None:
@@ -126,3 +130,31 @@ async def _names(member_ids: list[int]) -> dict[int, tuple[str, str]]:
 def _safe(text: str) -> str:
     """No spreadsheet formulas from member-chosen names."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+_PARTICIPANTS_PG = (
+    "SELECT p, COUNT(DISTINCT m) AS n FROM ("
+    " SELECT a.unit_path AS p, a.member_id AS m FROM quiz_attempt a"
+    "  WHERE a.unit_path LIKE $1 ESCAPE '\\'"
+    " UNION SELECT i.unit_path, i.author_id FROM judging_entry e"
+    "  JOIN idea i ON i.id = e.idea_id"
+    " UNION SELECT u.path, c.member_id FROM judging_entry e"
+    "  JOIN idea_co_author c ON c.idea_id = e.idea_id"
+    "  JOIN member mb ON mb.id = c.member_id JOIN unit u ON u.id = mb.unit_id"
+    ") t WHERE p LIKE $2 ESCAPE '\\' GROUP BY p"
+)
+
+
+async def participants_under(path: str) -> dict[str, int]:
+    """Members of the subtree at `path` who took part in a contest — started a quiz attempt,
+    or (co-)authored an idea entered in an idea contest — each counted once, by the path of
+    their unit (the unit they took part from, for quiz attempts). One GROUP BY in the
+    database."""
+    sql = (
+        _PARTICIPANTS_PG
+        if db.is_postgres()
+        else _PARTICIPANTS_PG.replace("$1", "?").replace("$2", "?")
+    )
+    like = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = await connections.get("default").execute_query_dict(sql, [like, like])
+    return {str(r["p"]): int(r["n"]) for r in rows}

@@ -245,12 +245,14 @@ class UnitCount(BaseModel):
     unit: dict[str, object]
     ideas: int
     members: int
+    contest_participants: int = 0
 
 
 class StatsOut(BaseModel):
     unit: dict[str, object]
     ideas: int
     members: int
+    contest_participants: int = 0  # members who took part in a quiz or an idea contest
     by_field: dict[str, int]
     by_status: dict[str, int]
     by_unit: list[UnitCount]

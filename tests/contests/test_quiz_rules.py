@@ -180,3 +180,23 @@ async def test_cron_keeps_status_and_search_in_step(
     assert [h["id"] for h in found["hits"]] == [contest_id]
     listed = (await client.get("/api/v1/contests?status=open")).json()
     assert [c["id"] for c in listed["items"]] == [contest_id]
+
+
+async def test_statistics_count_contest_participants_by_unit(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id)
+    for auth in (w.alice_auth, w.alice_auth, w.bob_auth):  # Alice twice: counted once
+        r = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=auth)
+        assert r.status_code == 201, r.text
+        await client.post(f"/api/v1/attempts/{r.json()['id']}/submit", headers=auth)
+    r = await client.get(f"/api/v1/stats?unit_id={w.tree.hanoi.id}", headers=w.org_auth)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["contest_participants"] == 2
+    by_unit = {row["unit"]["id"]: row["contest_participants"] for row in body["by_unit"]}
+    assert by_unit[w.tree.hoan_kiem.id] == 1 and by_unit[w.tree.ba_dinh.id] == 1
+    r = await client.get(f"/api/v1/stats?unit_id={w.tree.hoan_kiem.id}", headers=w.org_auth)
+    assert r.json()["contest_participants"] == 1

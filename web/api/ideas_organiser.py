@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute
 
+from contests import participation
 from ideas import merging, review
 from ideas.export import export_filter, rows
 from ideas.models import IdeaStatus, Merge
@@ -80,15 +81,32 @@ async def _encoded(chunks: AsyncIterator[str]) -> AsyncIterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-def stats_out(s: Stats) -> StatsOut:
+async def contest_participants(s: Stats) -> tuple[int, dict[int, int]]:
+    """Contest participants of the statistics' unit, and of each of its child units listed
+    (`contests.participation.participants_under`)."""
+    counts = await participation.participants_under(s.unit.path)
+    children = {
+        u.id: sum(n for p, n in counts.items() if p.startswith(u.path)) for u, _, _ in s.by_unit
+    }
+    return sum(counts.values()), children
+
+
+def stats_out(s: Stats, participants: tuple[int, dict[int, int]]) -> StatsOut:
+    total, by_child = participants
     return StatsOut(
         unit={"id": s.unit.id, "name": s.unit.name},
         ideas=s.total_ideas,
         members=s.total_members,
+        contest_participants=total,
         by_field=s.by_field,
         by_status=s.by_status,
         by_unit=[
-            UnitCount(unit={"id": u.id, "name": u.name}, ideas=i, members=m)
+            UnitCount(
+                unit={"id": u.id, "name": u.name},
+                ideas=i,
+                members=m,
+                contest_participants=by_child.get(u.id, 0),
+            )
             for u, i, m in s.by_unit
         ],
         by_month=s.by_month,
@@ -98,7 +116,8 @@ def stats_out(s: Stats) -> StatsOut:
 async def get_stats(request: Request) -> Response:
     who = context.member(request)
     query = parse_query(request, StatsQuery)
-    return to_json(stats_out(await stats(who, query.unit_id)))
+    s = await stats(who, query.unit_id)
+    return to_json(stats_out(s, await contest_participants(s)))
 
 
 T = "ideas"

@@ -15,6 +15,7 @@ from ideas.models import Idea, IdeaStatus
 from ideas.stats import stats
 from ideas.svg import bar_chart
 from web import context, i18n
+from web.api.ideas_organiser import contest_participants
 from web.pages.ideas import labels, to_login
 from web.parsing import read_form
 from web.templating import render
@@ -93,11 +94,14 @@ async def stats_page(request: Request) -> Response:
     by_unit = [(u.name, n) for u, n, _ in s.by_unit[:30]]
     by_month = sorted(s.by_month.items())
     parent = await Unit.get_or_none(id=s.unit.parent_id) if s.unit.parent_id else None
+    participants, by_child = await contest_participants(s)
     return render(
         request,
         "organise/stats.html",
         {
             "s": s,
+            "participants": participants,
+            "participants_by_unit": by_child,
             "parent": parent if parent and who.organizes(parent.path) else None,
             "charts": [
                 (i18n.gettext("Ideas by field"), by_field),
