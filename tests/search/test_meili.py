@@ -167,6 +167,11 @@ async def test_filter_helpers() -> None:
     assert ancestors("VN/P01/W00070/") == ["VN/", "VN/P01/", "VN/P01/W00070/"]
     assert ancestors("") == []
     assert build_filter(SearchQuery(index="ideas", filters={"year": "nope"})) == ["year = -1"]
+    # Documents whose unit the viewer may not learn leave a unit-narrowed search only.
+    hidden = frozenset({7, 3})
+    narrowed = SearchQuery(index="ideas", unit_path="VN/P01", unit_hidden=hidden)
+    assert build_filter(narrowed) == ['unit_paths = "VN/P01/"', "id NOT IN [3, 7]"]
+    assert build_filter(SearchQuery(index="ideas", unit_hidden=hidden)) == []
     assert to_meili(doc(3, "Đoàn", tags=["Đà Lạt", "Hồ Gươm"]))["f_tags"] == "da lat ho guom"
 
 
