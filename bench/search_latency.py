@@ -113,6 +113,14 @@ RAW_READ = (
 )
 
 
+# Suggestions while an idea is typed (`search.service.similar`, up to 5 hits).
+SIMILAR: dict[str, str] = {
+    "similar: common words (hien mau … thanh nien)": "Tổ chức hiến máu tình nguyện cho thanh niên",
+    "similar: a word in 1 % (trong cay xanh ven song)": "Trồng cây xanh ven sông",
+    "similar: rare words (ballad nghiêm ngặt)": "ballad nghiêm ngặt",
+}
+
+
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
     q = statistics.quantiles(samples, n=100, method="inclusive")
     return q[49], q[94], q[98]
@@ -147,6 +155,10 @@ async def bench(url: str, runs: int) -> list[tuple[str, float, float, float, int
             result = await service.search(query)
             samples = await timed(lambda q=query: service.search(q), runs)  # type: ignore[misc]
             rows.append((name, *percentiles(samples), result.total))
+        for name, text in SIMILAR.items():
+            found = await service.similar("ideas", text)
+            samples = await timed(lambda t=text: service.similar("ideas", t), runs)  # type: ignore[misc]
+            rows.append((name, *percentiles(samples), len(found)))
     finally:
         engine.set_backend(None)
         await db.close()
