@@ -145,16 +145,17 @@ SELECT a.id, a.member_id, a.number, a.status, a.question_ids, a.answers, a.predi
        a.started_at, a.deadline, a.submitted_at, a.unit_path, m.display_name, u.name
 FROM quiz_attempt a JOIN member m ON m.id = a.member_id JOIN unit u ON u.id = m.unit_id
 WHERE a.round_id = $1 AND a.scored_at IS NULL AND a.status IN ('submitted', 'expired')
+  AND a.id > $3
 ORDER BY a.id LIMIT $2
 """
 
 
-async def _waiting(round_: Round, batch_size: int) -> list[Sequence[Any]]:
-    """Up to `batch_size` attempts of the round waiting to be scored, oldest first, as
-    rows of `_WAITING`."""
+async def _waiting(round_: Round, batch_size: int, after: int) -> list[Sequence[Any]]:
+    """Up to `batch_size` attempts of the round waiting to be scored, oldest first, with
+    ids above `after`, as rows of `_WAITING`."""
     if is_postgres():
         _, found = await connections.get("default").execute_query(
-            _WAITING_SQL, [round_.id, batch_size]
+            _WAITING_SQL, [round_.id, batch_size, after]
         )
         loads = json.loads
         return [
@@ -167,7 +168,7 @@ async def _waiting(round_: Round, batch_size: int) -> list[Sequence[Any]]:
             for r in found
         ]
     return list(
-        await Attempt.filter(_needs_scoring(), round_id=round_.id)
+        await Attempt.filter(_needs_scoring(), round_id=round_.id, id__gt=after)
         .order_by("id")
         .limit(batch_size)
         .values_list(*_WAITING)
@@ -175,12 +176,25 @@ async def _waiting(round_: Round, batch_size: int) -> list[Sequence[Any]]:
 
 
 async def score_batch(
-    round_: Round, now: datetime, batch_size: int = BATCH_SIZE, key: Key | None = None
+    round_: Round,
+    now: datetime,
+    batch_size: int = BATCH_SIZE,
+    key: Key | None = None,
+    after: int = 0,
 ) -> int:
-    """Score up to `batch_size` waiting attempts of the round; returns how many."""
-    rows = await _waiting(round_, batch_size)
+    """Score up to `batch_size` waiting attempts of the round (ids above `after`: a run
+    goes on from its previous batch instead of walking again over what it scored, whose
+    index entries stay until vacuumed); returns how many."""
+    return (await _score(round_, now, batch_size, key, after))[0]
+
+
+async def _score(
+    round_: Round, now: datetime, batch_size: int, key: Key | None, after: int
+) -> tuple[int, int]:
+    """`score_batch`; returns how many, and the last id scored (`after` when none)."""
+    rows = await _waiting(round_, batch_size, after)
     if not rows:
-        return 0
+        return 0, after
     if key is None:
         key = await answer_key(round_.contest_id)
     limit_s = round_.time_limit_s
@@ -205,7 +219,7 @@ async def score_batch(
     await _mark_scored(batch, statuses, now)
     if missing:
         await _markers_missing(round_, batch)
-    return len(batch)
+    return len(batch), batch[-1].scored.attempt_id
 
 
 async def _place(round_: Round, entries: list[Entry]) -> bool:
@@ -292,8 +306,9 @@ async def score_round(
         return 0
     key = await answer_key(round_.contest_id)
     total = 0
+    after = 0
     while True:
-        done = await score_batch(round_, now, batch_size, key)
+        done, after = await _score(round_, now, batch_size, key, after)
         total += done
         if done < batch_size:
             return total
