@@ -11,20 +11,25 @@ much to read and in which order, in one statement (`statement`):
 
 How `m` is read depends on the words (`run`):
 - rare words, or none: PostgreSQL's planner chooses (the GIN index for rare words, the
-  covering btree indexes of the migration for lists, which answer filters from the index
-  alone);
+  covering btree indexes of the migrations for lists, which answer filters from the index
+  alone; with filters, very common words are left to a row test, `_index_terms`);
 - common words (`_is_common`, from the column statistics): the newest `RECENT_SCAN`
   documents passing the filters, testing the words row by row and stopping at
   `count_cap + 1` matches; when there are fewer, the planner's statement runs instead. The
   planner would get these wrong: it takes the words as independent, so a phrase whose
-  words go together looks rare to it, and it reads every one of its matches.
+  words go together looks rare to it, and it reads every one of its matches. The newest
+  documents of a filter come from that filter's own index (migration 0002; `keyed`,
+  `unit_clause`).
 
-Each search runs in a transaction with two settings of its own (`set_config(..., true)`,
-i.e. `SET LOCAL`): `work_mem` raised to `WORK_MEM`, so the bitmap of a common word stays
-exact instead of turning lossy and rechecking whole pages; and `plan_cache_mode =
-force_custom_plan`, because asyncpg prepares statements and after five runs PostgreSQL
-would reuse a generic plan made without knowing the words (measured: seconds instead of
-tens of milliseconds).
+Suggestions for a text being typed (`candidates`) rank a bounded pool the same way.
+
+Each search runs in a transaction with settings of its own (`_settings`,
+`set_config(..., true)`, i.e. `SET LOCAL`): `work_mem` raised to `WORK_MEM`, so the bitmap
+of a common word stays exact instead of turning lossy and rechecking whole pages;
+`plan_cache_mode = force_custom_plan`, because asyncpg prepares statements and after five
+runs PostgreSQL would reuse a generic plan made without knowing the words (measured:
+seconds instead of tens of milliseconds); and no parallel workers, whose start-up on two
+shared cores cost more than the sorts they split.
 """
 
 from __future__ import annotations
