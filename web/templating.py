@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -40,6 +40,8 @@ def _format_dt(value: Any, fmt: str = "short") -> str:
 def _format_number(value: Any) -> str:
     from babel.numbers import format_decimal
 
+    if value is None or isinstance(value, Undefined):
+        return ""
     return format_decimal(value, locale=i18n.current_language())
 
 
