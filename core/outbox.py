@@ -121,6 +121,24 @@ async def claim(limit: int, topics: Sequence[str], lease_s: float = LEASE_S) -> 
     return rows
 
 
+async def last_id() -> int:
+    """The id of the newest row (0 when there is none): a mark to replay from."""
+    row = await OutboxEvent.all().order_by("-id").first().values("id")
+    return int(row["id"]) if row else 0
+
+
+async def written_since(topic: str, after_id: int, limit: int) -> list[tuple[int, int]]:
+    """(row id, entity id) of the rows of `topic` after `after_id`, done or not, oldest
+    first: what changed since a mark."""
+    rows = (
+        await OutboxEvent.filter(topic=topic, id__gt=after_id)
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", "entity_id")
+    )
+    return [(int(r), int(e)) for r, e in rows]
+
+
 async def pending_count(topics: Sequence[str] | None = None) -> int:
     query = OutboxEvent.filter(done_at__isnull=True)
     if topics is not None:

@@ -260,12 +260,25 @@ async def _documents(
             yield docs
 
 
+REPLAY_CHUNK = 1000
+
+
 async def reindex(index: str, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild `index` from its source; returns how many documents it holds now."""
+    """Rebuild `index` from its source; returns how many documents it holds now.
+
+    A change committed while the rebuild reads may miss the new index (its rows were read
+    before) while a drain wrote it into the old one, which the swap then drops. So every
+    entity with an outbox row written since the rebuild began is written again once the
+    new index is live (rows still pending then simply drain into it)."""
     source = source_for_index(index)
     if source is None:
         raise LookupError(f"no source registered for index {index!r}")
-    return await engine.get_backend().rebuild(index, _documents(source, progress))
+    mark = await outbox.last_id()
+    count = await engine.get_backend().rebuild(index, _documents(source, progress))
+    while rows := await outbox.written_since(source.topic, mark, REPLAY_CHUNK):
+        await _apply(source, list(dict.fromkeys(entity for _, entity in rows)))
+        mark = rows[-1][0]
+    return count
 
 
 async def count_expected(index: str) -> int:

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from core import outbox
 from core.outbox import OutboxEvent
-from search import engine, sync
+from search import engine, sources, sync
 from search.database import DatabaseBackend
 from search.port import Document, SearchQuery
 from search.service import search
@@ -208,6 +208,31 @@ async def test_reindex_rebuilds_from_the_source(search_db: None, fake_source: Fa
     assert await indexed_ids() == [1, 2, 3, 5, 6, 7]
     hit = (await search(SearchQuery(index=INDEX, text="y tuong moi 1"))).hits[0]
     assert hit.document["title"] == "Ý tưởng mới 1"
+
+
+async def test_changes_drained_while_a_reindex_reads_survive_it(
+    search_db: None, fake_source: FakeSource
+) -> None:
+    for i in range(1, 7):
+        fake_source.put(doc(i, f"Ý tưởng {i}"))
+    reading = fake_source.all_ids
+
+    async def all_ids_while_members_write() -> Any:
+        first = True
+        async for batch in reading():
+            yield batch
+            if first:  # after the rebuild read ids 1-3: 2 changes, 9 is new, both drained
+                first = False
+                fake_source.put(doc(2, "Ý tưởng 2 đã sửa"))
+                fake_source.put(doc(9, "Ý tưởng mới giữa chừng"))
+                await record(2, 9)
+                await sync.drain(follow=False)
+
+    sources.register_source(TOPIC, INDEX, fake_source.load, all_ids_while_members_write)
+    await sync.reindex(INDEX)
+    assert await indexed_ids() == [1, 2, 3, 4, 5, 6, 9]
+    hit = (await search(SearchQuery(index=INDEX, text="da sua"))).hits
+    assert [h.id for h in hit] == [2]
 
 
 async def test_reindex_of_an_unknown_index_says_so(search_db: None) -> None:
