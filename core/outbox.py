@@ -17,7 +17,7 @@ takes them again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise import connections, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -137,6 +137,26 @@ async def written_since(topic: str, after_id: int, limit: int) -> list[tuple[int
         .values_list("id", "entity_id")
     )
     return [(int(r), int(e)) for r, e in rows]
+
+
+KEEP_DONE_DAYS = 7
+
+
+async def purge_done(now: datetime, batch: int = 10_000) -> int:
+    """Delete rows done more than `KEEP_DONE_DAYS` ago (they served their purpose; recent
+    ones stay for replays such as a reindex's), a batch at a time; returns how many."""
+    before = now - timedelta(days=KEEP_DONE_DAYS)
+    total = 0
+    while True:
+        ids = (
+            await OutboxEvent.filter(done_at__lt=before)
+            .order_by("id")
+            .limit(batch)
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return total
+        total += await OutboxEvent.filter(id__in=list(ids)).delete()
 
 
 async def pending_count(topics: Sequence[str] | None = None) -> int:

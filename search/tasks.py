@@ -7,6 +7,7 @@ from typing import Any
 
 from arq import cron, func
 
+from core import clock, outbox
 from search import sync
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ async def search_reconcile(ctx: dict[str, Any]) -> int:
     return fixed
 
 
+async def outbox_purge(ctx: dict[str, Any]) -> int:
+    """Nightly: delete outbox rows done a week ago and more."""
+    return await outbox.purge_done(clock.now())
+
+
 TASKS: list[Any] = [
     # keep_result=0: a finished drain frees its job id at once (see `sync.kick`).
     func(search_drain, name=sync.DRAIN_TASK, keep_result=0, max_tries=3, timeout=600),
@@ -48,4 +54,5 @@ CRON_JOBS: list[Any] = [
         unique=True,
         keep_result=0,
     ),
+    cron(outbox_purge, hour={4}, minute={27}, unique=True, keep_result=0),
 ]

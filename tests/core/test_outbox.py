@@ -38,3 +38,13 @@ async def test_a_lease_ends_with_failure_or_time_and_done_rows_stay_done(
     clock.travel(timedelta(seconds=outbox.LEASE_S + 1))  # its drain died: the lease ran out
     assert entities(await outbox.claim(10, ["note"])) == [2, 3]
     assert await outbox.pending_count(["note"]) == 2
+
+
+async def test_done_rows_are_purged_after_a_week_and_nothing_else(database: None) -> None:
+    await outbox.record("idea", [1, 2, 3])
+    rows = await outbox.OutboxEvent.all().order_by("id")
+    await outbox.mark_done([rows[0].id, rows[1].id])
+    assert await outbox.purge_done(clock.now() + timedelta(days=6)) == 0  # not a week yet
+    assert await outbox.purge_done(clock.now() + timedelta(days=8), batch=1) == 2
+    left = await outbox.OutboxEvent.all()
+    assert [(r.entity_id, r.done_at) for r in left] == [(3, None)]  # pending rows stay
