@@ -3,7 +3,7 @@ long the search API takes to return each one.
 
 Each probe polls from its own client address (`PROBE_ADDRESSES`: loopback addresses,
 127.0.0.2 and up; Linux answers on all of 127.0.0.0/8). The search API allows each client
-address `web.api.search.SEARCH_LIMIT` (120/minute) searches; one address shared by every
+address `web.api.search.SEARCH_PER_ADDRESS` searches; one address shared by every
 probe ran out of them after about 120 polls (13 probes found at about 10 polls each in the
 2026-11-23 20:05 run) and every later poll got a 429 for the rest of the minute: the
 probes submitted after that were reported "not found within 30 s" although their ideas

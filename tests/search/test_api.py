@@ -149,14 +149,6 @@ async def test_hostile_text_is_plain_words(client: httpx2.AsyncClient, q: str) -
     assert (await client.get("/api/v1/search?q=nong+san")).json()["total"] == 1
 
 
-async def test_search_is_rate_limited(client: httpx2.AsyncClient) -> None:
-    for _ in range(120):
-        assert (await client.get("/api/v1/search?q=a")).status_code == 200
-    r = await client.get("/api/v1/search?q=a")
-    assert r.status_code == 429
-    assert int(r.headers["Retry-After"]) >= 1
-
-
 async def test_openapi_lists_search(client: httpx2.AsyncClient) -> None:
     schema = (await client.get("/api/v1/openapi.json")).json()
     op = schema["paths"]["/api/v1/search"]["get"]

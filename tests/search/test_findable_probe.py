@@ -14,7 +14,8 @@ import pytest
 from starlette.applications import Starlette
 
 from bench import findable
-from web.api.search import SEARCH_LIMIT
+from tests.factories import bearer, member, unit_tree
+from web.api.search import SEARCH_PER_ADDRESS, SEARCH_PER_MEMBER
 
 pytestmark = pytest.mark.asyncio
 
@@ -33,7 +34,7 @@ async def searches_until_refused(app: Starlette, address: str, most: int) -> int
 async def test_one_client_address_gets_a_limited_number_of_searches(
     app: Starlette, client: httpx2.AsyncClient
 ) -> None:
-    allowed = int(SEARCH_LIMIT.split("/")[0])
+    allowed = int(SEARCH_PER_ADDRESS.split("/")[0])
     assert await searches_until_refused(app, "127.0.0.2", allowed + 5) == allowed
     # another address is not refused: what the probe relies on
     assert await searches_until_refused(app, "127.0.0.3", 3) == 3
@@ -54,5 +55,20 @@ async def test_each_probe_polls_from_its_own_address(monkeypatch: pytest.MonkeyP
         await client_for(n).aclose()
     assert len(set(seen)) == findable.PROBE_ADDRESSES
     assert "127.0.0.1" not in seen  # the address other clients of the bench use
-    # 18 probes of a 10 s run each have `SEARCH_LIMIT` searches of their own
+    # 18 probes of a 10 s run each have `SEARCH_PER_ADDRESS` searches of their own
     assert len(set(seen[:18])) == 18
+
+
+async def test_a_signed_in_member_is_limited_as_a_member_not_by_address(
+    app: Starlette, client: httpx2.AsyncClient
+) -> None:
+    tree = await unit_tree()
+    auth = await bearer(await member(tree.hoan_kiem))
+    allowed = int(SEARCH_PER_MEMBER.split("/")[0])
+    for _ in range(allowed):
+        r = await client.get("/api/v1/search", params={"q": "mx01"}, headers=auth)
+        assert r.status_code == 200
+    r = await client.get("/api/v1/search", params={"q": "mx01"}, headers=auth)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    # Others at the same address still search.
+    assert (await client.get("/api/v1/search", params={"q": "mx01"})).status_code == 200

@@ -15,7 +15,20 @@ from web import context
 from web.openapi import api_route, to_json
 from web.parsing import PageParams
 
-SEARCH_LIMIT = "120/minute"
+# Searches are limited per member when signed in, else per client address: that one is
+# higher, because many people can share an address (a school, a carrier's NAT).
+SEARCH_PER_MEMBER = "120/minute"
+SEARCH_PER_ADDRESS = "600/minute"
+
+
+async def count_search(request: Request) -> None:
+    """Count one search against its limit (429 with Retry-After past it)."""
+    who = context.principal(request)
+    if who is not None:
+        await context.limiter(request).hit(SEARCH_PER_MEMBER, f"search:m:{who.member_id}")
+    else:
+        address = context.client_address(request)
+        await context.limiter(request).hit(SEARCH_PER_ADDRESS, f"search:ip:{address}")
 
 
 class SearchParams(PageParams):
@@ -93,7 +106,7 @@ def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
 
 async def search_endpoint(request: Request) -> Response:
     params = read_params(request)
-    await context.limiter(request).hit(SEARCH_LIMIT, "search:" + context.client_address(request))
+    await count_search(request)
     hidden = await context.hidden_ideas(request)
     result = await service.find(
         params.type,

@@ -13,7 +13,7 @@ from accounts import units
 from accounts.models import Unit
 from search import service
 from web import context
-from web.api.search import SEARCH_LIMIT, SearchParams, hit_out, read_params
+from web.api.search import SearchParams, count_search, hit_out, read_params
 from web.labels import FIELD_LABELS
 from web.templating import render
 
@@ -74,9 +74,7 @@ async def search_page(request: Request) -> Response:
     result = None
     hidden = await context.hidden_ideas(request)
     if searched:
-        await context.limiter(request).hit(
-            SEARCH_LIMIT, "search:" + context.client_address(request)
-        )
+        await count_search(request)
         result = await service.find(
             params.type,
             params.q,
