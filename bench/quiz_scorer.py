@@ -16,8 +16,9 @@ three).
 Then, on the same data, each measurement starting from every attempt unscored and an empty
 Redis board:
 - raw baseline: a hand-written asyncpg scorer doing the same work with nothing around it —
-  per batch of `--batch`, one SELECT (member name and unit joined), scores computed in
-  Python, one `UPDATE … FROM unnest`, one Redis pipeline placing the batch on a sorted set;
+  per batch of `--batch`, one SELECT (member name and unit joined, going on after the
+  previous batch's last id), scores computed in Python, one `UPDATE … FROM unnest`, one
+  Redis pipeline placing the batch on a sorted set;
 - the app: `contests.scoring.score_round`, the code the worker runs (whichever version of
   `contests` is imported: run it from an older checkout with `--keep` to compare versions).
 Reported: attempts/s (wall clock), and CPU µs per attempt of this process (the scorer), of
@@ -163,6 +164,7 @@ SELECT a.id, a.member_id, a.question_ids, a.answers, a.started_at,
        COALESCE(a.submitted_at, a.deadline), a.unit_path, m.display_name, u.name
 FROM quiz_attempt a JOIN member m ON m.id = a.member_id JOIN unit u ON u.id = m.unit_id
 WHERE a.round_id = $1 AND a.scored_at IS NULL AND a.status IN ('submitted', 'expired')
+  AND a.id > $3
 ORDER BY a.id LIMIT $2
 """
 _RAW_MARK = """
@@ -179,11 +181,13 @@ async def raw_scorer(conn: asyncpg.Connection, pool: Any, batch: int) -> int:
         for r in await conn.fetch("SELECT id, correct FROM quiz_question WHERE contest_id = 1")
     }
     total = 0
+    last = 0
     now = datetime.now(UTC)
     while True:
-        rows = await conn.fetch(_RAW_BATCH, ROUND_ID, batch)
+        rows = await conn.fetch(_RAW_BATCH, ROUND_ID, batch, last)
         if not rows:
             return total
+        last = rows[-1][0]
         ids, correct, durations = [], [], []
         zadd: dict[str, float] = {}
         for r in rows:

@@ -19,7 +19,7 @@ from contests import board_sql, leaderboard
 from contests.models import Round
 from core import clock
 
-TTL_S = 5.0
+TTL_S = 10.0
 _MAX_ROUNDS = 1000
 
 Counts = tuple[Counter[str], Counter[str]]
