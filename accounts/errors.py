@@ -54,3 +54,38 @@ class InvalidLookup(AccountsError, Invalid):
     message = "Some fields are not valid."
     too_short = "Type at least 3 characters."
     too_long = "Type at most 100 characters."
+
+
+class AccountDeactivated(AccountsError, Forbidden):
+    code = "account_deactivated"
+    message = "This account has been deactivated. Ask an organiser of your unit to reactivate it."
+
+
+class WrongPassword(AccountsError, Invalid):
+    code = "wrong_password"
+    message = "Your current password is not right."
+
+
+class PasswordChangeRequired(AccountsError, Forbidden):
+    code = "password_change_required"
+    message = "Your password was reset: choose a new password (My account) before going on."
+
+
+class RoleNotFound(AccountsError, NotFound):
+    code = "role_not_found"
+    message = "This role does not exist."
+
+
+class MembershipRole(AccountsError, Conflict):
+    code = "membership_role"
+    message = "Membership of a unit is not a role that can be removed."
+
+
+class LastNationalAdmin(AccountsError, Conflict):
+    code = "last_national_admin"
+    message = "The national unit must keep at least one admin: appoint another admin first."
+
+
+class NotOnYourself(AccountsError, Conflict):
+    code = "not_on_yourself"
+    message = "You cannot do this to your own account."

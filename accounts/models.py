@@ -56,6 +56,9 @@ class Member(Model):
     unit_id: int
     birth_year = fields.IntField()
     is_active = fields.BooleanField(default=True)
+    # Set by a password reset (accounts.management): the member must choose a new password
+    # before anything else; cleared when they do.
+    must_change_password = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     # " " + the folded display name (core.folding), kept by save(): the member lookup
     # matches word starts without tone marks (accounts/lookup.py).

@@ -3,14 +3,15 @@
 The rule, written once: an organiser's powers reach the unit their role is granted on and
 every unit below it, nothing else; an admin (a role granted on any unit) may do everything,
 but only an admin on the national unit manages admins. A judge's role gives no powers over
-units: judges act on what they are assigned.
+units: judges act on what they are assigned. A member whose password was reset must choose
+a new one before anything that needs a member (`require_member`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accounts.errors import LoginRequired, NotAllowed
+from accounts.errors import LoginRequired, NotAllowed, PasswordChangeRequired
 from accounts.models import Member, Role, RoleName, Unit
 from accounts.units import NATIONAL_CODE, child_path, in_subtree
 
@@ -32,6 +33,7 @@ class Principal:
     unit_path: str
     birth_year: int
     grants: tuple[Grant, ...] = field(default=())
+    must_change_password: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -69,10 +71,22 @@ async def load_principal(member: Member) -> Principal:
         unit_path=unit.path,
         birth_year=member.birth_year,
         grants=tuple(Grant(RoleName(r.role), r.unit_id, r.unit.path) for r in roles),
+        must_change_password=member.must_change_password,
     )
 
 
 def require_member(principal: Principal | None) -> Principal:
+    """The signed-in member, or 401; 403 `password_change_required` while their password
+    is a temporary one (only `require_signed_in` lets them through: their account and the
+    password change)."""
+    who = require_signed_in(principal)
+    if who.must_change_password:
+        raise PasswordChangeRequired()
+    return who
+
+
+def require_signed_in(principal: Principal | None) -> Principal:
+    """The signed-in member, or 401, even when they must change their password."""
     if principal is None:
         raise LoginRequired()
     return principal
@@ -93,3 +107,13 @@ def may_grant(principal: Principal, role: RoleName, unit_path: str) -> bool:
         national = child_path("", NATIONAL_CODE)
         return any(g.role == RoleName.ADMIN and g.unit_path == national for g in principal.grants)
     return principal.organizes(unit_path)
+
+
+def may_manage_member(principal: Principal, unit_path: str, grants: tuple[Grant, ...]) -> bool:
+    """Deactivating, reactivating or resetting the password of a member: admins, and
+    organisers of the member's unit or above, provided they could grant every role the
+    member holds (`may_grant`), so nobody takes over an account with more powers than
+    their own (an organiser never resets an admin's password)."""
+    return principal.organizes(unit_path) and all(
+        may_grant(principal, g.role, g.unit_path) for g in grants if g.role != RoleName.MEMBER
+    )

@@ -50,6 +50,17 @@ class RoleIn(Strict):
     unit_id: int
 
 
+class PasswordChangeIn(Strict):
+    current_password: Annotated[str, StringConstraints(max_length=128)]
+    new_password: Password
+
+
+class RolesQuery(BaseModel):
+    unit_id: int = Field(description="the unit: its roles and those of every unit below it")
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
 class ChapterIn(Strict):
     parent_id: int
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
@@ -66,6 +77,8 @@ class MemberOut(BaseModel):
     display_name: str
     unit_id: int
     birth_year: int
+    is_active: bool = True
+    must_change_password: bool = False
     roles: list[RoleOut]
 
 
@@ -108,3 +121,27 @@ class FoundMember(BaseModel):
 
 class FoundMembers(BaseModel):
     items: list[FoundMember]
+
+
+class MemberRef(BaseModel):
+    id: int
+    display_name: str
+
+
+class RoleListed(BaseModel):
+    id: int
+    role: RoleName
+    member: MemberRef
+    unit: UnitRef
+    may_revoke: bool
+
+
+class RoleList(BaseModel):
+    items: list[RoleListed]
+    total: int
+    page: int
+    per_page: int
+
+
+class TemporaryPasswordOut(BaseModel):
+    temporary_password: str

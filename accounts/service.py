@@ -6,7 +6,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts import passwords
-from accounts.errors import BadCredentials, EmailTaken, MemberNotFound, NotAllowed
+from accounts.errors import (
+    AccountDeactivated,
+    BadCredentials,
+    EmailTaken,
+    MemberNotFound,
+    NotAllowed,
+)
 from accounts.models import Member, Role, RoleName
 from accounts.permissions import Principal, may_grant
 from accounts.schemas import MemberOut, RoleOut
@@ -37,10 +43,15 @@ async def register(
 
 
 async def authenticate(email: str, password: str) -> Member:
-    member = await Member.get_or_none(email=email.strip().lower(), is_active=True)
+    """The member with this e-mail and password. A deactivated member is told so (403
+    `account_deactivated`), but only once the password is right: a guesser learns nothing
+    about an account's state."""
+    member = await Member.get_or_none(email=email.strip().lower())
     if not passwords.verify_password(member.password_hash if member else None, password):
         raise BadCredentials()
     assert member is not None
+    if not member.is_active:
+        raise AccountDeactivated()
     if passwords.needs_rehash(member.password_hash):
         member.password_hash = passwords.hash_password(password)
         await member.save(update_fields=["password_hash"])
@@ -62,6 +73,8 @@ async def describe(member: Member) -> MemberOut:
         display_name=member.display_name,
         unit_id=member.unit_id,
         birth_year=member.birth_year,
+        is_active=member.is_active,
+        must_change_password=member.must_change_password,
         roles=[RoleOut(role=RoleName(r.role), unit_id=r.unit_id) for r in roles],
     )
 

@@ -40,7 +40,8 @@ async def member_for_api_token(token: str) -> Member | None:
 
 
 _PRINCIPAL = """
-SELECT m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, u.path, t.expires_at,
+SELECT m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, m.must_change_password,
+       u.path, t.expires_at,
        r.role, r.unit_id AS role_unit_id, ru.path AS role_path
 FROM api_token t
 JOIN member m ON m.id = t.member_id
@@ -79,6 +80,7 @@ async def principal_for_api_token(token: str) -> Principal | None:
             for r in rows
             if r["role"] is not None
         ),
+        must_change_password=bool(row["must_change_password"]),
     )
 
 
@@ -110,3 +112,14 @@ async def member_for_session(key: str) -> Member | None:
 
 async def end_session(key: str) -> None:
     await WebSession.filter(key_hash=digest(key)).delete()
+
+
+async def end_all(member_id: int, *, keep_session: str | None = None) -> None:
+    """End every web session and API token of a member (but the session `keep_session`):
+    after a password change or reset, a deactivation. Call it inside the transaction of
+    the change, so both are stored or neither."""
+    sessions = WebSession.filter(member_id=member_id)
+    if keep_session:
+        sessions = sessions.exclude(key_hash=digest(keep_session))
+    await sessions.delete()
+    await ApiToken.filter(member_id=member_id).delete()

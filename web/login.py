@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from accounts import service
-from accounts.errors import BadCredentials
+from accounts import management, service, tokens
+from accounts.errors import BadCredentials, WrongPassword
 from accounts.models import Member
-from accounts.schemas import RegisterIn
+from accounts.permissions import Principal
+from accounts.schemas import PasswordChangeIn, RegisterIn
 from web import context
+from web.auth import begin_session, forget_all
 
 # A union registering a hall of members behind one address fits; a script making
 # thousands of accounts does not.
@@ -32,6 +34,36 @@ async def login(request: Request, email: str, password: str) -> Member:
     except BadCredentials:
         await limiter.count(limit, *keys)
         raise
+
+
+async def change_password(request: Request, who: Principal, data: PasswordChangeIn) -> None:
+    """Change the member's password. A wrong current password counts as a failed login of
+    their account and address (`login`'s limits, 429 past them). Afterwards a request that
+    came with the session cookie gets a new session key (the others and every API token have
+    ended), and cached principals are dropped."""
+    member = await service.get_member(who.member_id)
+    limit = f"{context.settings(request).login_attempts_per_minute}/minute"
+    limiter = context.limiter(request)
+    keys = _keys(request, member.email)
+    await limiter.test(limit, *keys)
+    from_session = request.state.auth == "session"
+    key = request.state.session_key if from_session else None
+    try:
+        await management.change_password(
+            who,
+            current_password=data.current_password,
+            new_password=data.new_password,
+            keep_session=key,
+        )
+    except WrongPassword:
+        await limiter.count(limit, *keys)
+        raise
+    forget_all()
+    if key is not None:
+        new_key = await tokens.start_session(
+            who.member_id, context.settings(request).session_max_age_s, old_key=key
+        )
+        begin_session(request, new_key)
 
 
 async def register(request: Request, data: RegisterIn) -> Member:

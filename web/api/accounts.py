@@ -1,4 +1,4 @@
-"""Accounts API: register, tokens, me, roles."""
+"""Accounts API: register, tokens, me, password, roles, managing members."""
 
 from __future__ import annotations
 
@@ -6,25 +6,33 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from accounts import lookup, service, tokens
+from accounts import lookup, management, service, tokens
+from accounts.permissions import require_signed_in
 from accounts.schemas import (
     FoundMember,
     FoundMembers,
     MemberLookupQuery,
     MemberOut,
+    MemberRef,
+    PasswordChangeIn,
     RegisterIn,
     RoleGrantOut,
     RoleIn,
+    RoleList,
+    RoleListed,
+    RolesQuery,
+    TemporaryPasswordOut,
     TokenIn,
     TokenOut,
     UnitRef,
 )
 from web import context
-from web.auth import forget
+from web.auth import forget, forget_all
+from web.login import change_password as change_member_password
 from web.login import login
 from web.login import register as register_member
 from web.openapi import api_route, to_json
-from web.parsing import parse_json, parse_query
+from web.parsing import parse_json, parse_query, path_int
 
 # Member lookups per member: enough for type-ahead, too few to walk the member list.
 LOOKUP_LIMIT = "30/minute"
@@ -44,7 +52,7 @@ async def token(request: Request) -> Response:
 
 async def revoke_token(request: Request) -> Response:
     header = request.headers.get("authorization", "")
-    context.member(request)
+    require_signed_in(context.principal(request))
     if header.lower().startswith("bearer "):
         value = header[7:].strip()
         await tokens.revoke_api_token(value)
@@ -53,8 +61,62 @@ async def revoke_token(request: Request) -> Response:
 
 
 async def me(request: Request) -> Response:
-    who = context.member(request)
+    who = require_signed_in(context.principal(request))  # also while a password change is due
     return to_json(await service.describe(await service.get_member(who.member_id)))
+
+
+async def change_password(request: Request) -> Response:
+    who = require_signed_in(context.principal(request))
+    data = await parse_json(request, PasswordChangeIn)
+    await change_member_password(request, who, data)
+    return Response(status_code=204)
+
+
+async def list_roles(request: Request) -> Response:
+    who = context.member(request)
+    query = parse_query(request, RolesQuery)
+    found, total = await management.list_roles(
+        who, query.unit_id, offset=(query.page - 1) * query.per_page, limit=query.per_page
+    )
+    items = [
+        RoleListed(
+            id=r.id,
+            role=r.role,
+            member=MemberRef(id=r.member_id, display_name=r.member_name),
+            unit=UnitRef(id=r.unit_id, name=r.unit_name),
+            may_revoke=r.may_revoke,
+        )
+        for r in found
+    ]
+    return to_json(RoleList(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+async def revoke_role(request: Request) -> Response:
+    who = context.member(request)
+    await management.revoke_role(who, path_int(request))
+    forget_all()  # the member's cached principals must lose the role now
+    return Response(status_code=204)
+
+
+async def deactivate(request: Request) -> Response:
+    who = context.member(request)
+    member = await management.set_active(who, path_int(request), active=False)
+    forget_all()
+    return to_json(await service.describe(member))
+
+
+async def reactivate(request: Request) -> Response:
+    who = context.member(request)
+    member = await management.set_active(who, path_int(request), active=True)
+    forget_all()
+    return to_json(await service.describe(member))
+
+
+async def reset_password(request: Request) -> Response:
+    who = context.member(request)
+    temporary = await management.reset_password(who, path_int(request))
+    forget_all()
+    return to_json(TemporaryPasswordOut(temporary_password=temporary))
 
 
 async def grant_role(request: Request) -> Response:
@@ -129,6 +191,56 @@ routes: list[BaseRoute] = [
         tag="accounts",
         query=MemberLookupQuery,
         response=FoundMembers,
+    ),
+    api_route(
+        "/me/password",
+        "POST",
+        change_password,
+        summary="Change my password (ends my other sessions and every API token)",
+        tag="accounts",
+        body=PasswordChangeIn,
+        status=204,
+    ),
+    api_route(
+        "/roles",
+        "GET",
+        list_roles,
+        summary="Roles on a unit and below (organisers of the unit or above, admins)",
+        tag="accounts",
+        query=RolesQuery,
+        response=RoleList,
+    ),
+    api_route(
+        "/roles/{id:int}",
+        "DELETE",
+        revoke_role,
+        summary="Revoke a role (whoever may grant it on its unit)",
+        tag="accounts",
+        status=204,
+    ),
+    api_route(
+        "/members/{id:int}/deactivate",
+        "POST",
+        deactivate,
+        summary="Deactivate a member (ends their sessions and API tokens)",
+        tag="accounts",
+        response=MemberOut,
+    ),
+    api_route(
+        "/members/{id:int}/reactivate",
+        "POST",
+        reactivate,
+        summary="Reactivate a member",
+        tag="accounts",
+        response=MemberOut,
+    ),
+    api_route(
+        "/members/{id:int}/password-reset",
+        "POST",
+        reset_password,
+        summary="Reset a member's password: a temporary one, shown once, to change at login",
+        tag="accounts",
+        response=TemporaryPasswordOut,
     ),
     api_route(
         "/roles",

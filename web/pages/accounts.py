@@ -1,4 +1,7 @@
-"""Account pages: register, log in, log out, my account."""
+"""Account pages: register, log in, log out, my account and my password.
+
+A member whose password was reset is sent to "my account" to choose a new one: at login,
+and by every page of this module until they have."""
 
 from __future__ import annotations
 
@@ -8,14 +11,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts import service, tokens, units
-from accounts.errors import BadCredentials
+from accounts.errors import AccountDeactivated, BadCredentials
 from accounts.models import Role, Unit, UnitLevel
-from accounts.schemas import RegisterIn
+from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
 from web import context, i18n
 from web.auth import begin_session, forget
 from web.errors import field_errors
-from web.login import login
+from web.login import change_password, login
 from web.login import register as register_member
 from web.parsing import form_model, read_form
 from web.templating import render
@@ -42,14 +45,16 @@ async def login_submit(request: Request) -> Response:
     target = safe_next(form.get("next"))
     try:
         member = await login(request, email, password)
-    except BadCredentials:
+    except (BadCredentials, AccountDeactivated) as exc:
         return render(
             request,
             "accounts/login.html",
-            {"error": i18n.gettext(BadCredentials.message), "email": email, "next": target},
-            status_code=401,
+            {"error": i18n.gettext(exc.text), "email": email, "next": target},
+            status_code=exc.status,
         )
     await _start_session(request, member.id)
+    if member.must_change_password:
+        return RedirectResponse("/me", status_code=303)
     return RedirectResponse(target, status_code=303)
 
 
@@ -105,7 +110,9 @@ async def register_submit(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
-async def me_page(request: Request) -> Response:
+async def _me(
+    request: Request, errors: dict[str, str] | None = None, notice: str | None = None
+) -> Response:
     who = context.principal(request)
     if who is None:
         return RedirectResponse("/login?next=/me", status_code=303)
@@ -119,8 +126,32 @@ async def me_page(request: Request) -> Response:
             "member": member,
             "chain": await units.ancestors(unit),
             "roles": [{"role": r.role.value, "unit_name": r.unit.name} for r in roles],
+            "errors": errors or {},
+            "notice": notice,
         },
+        status_code=422 if errors else 200,
     )
+
+
+async def me_page(request: Request) -> Response:
+    return await _me(request)
+
+
+async def password_submit(request: Request) -> Response:
+    form = await read_form(request)
+    who = context.principal(request)
+    if who is None:
+        return RedirectResponse("/login?next=/me", status_code=303)
+    try:
+        data = form_model(form, PasswordChangeIn)
+        await change_password(request, who, data)
+    except ValidationError as exc:
+        return await _me(request, errors=field_errors(exc))
+    except DomainError as exc:
+        if not exc.fields:
+            raise
+        return await _me(request, errors={k: i18n.gettext(v) for k, v in exc.fields.items()})
+    return await _me(request, notice=i18n.gettext("Your password has been changed."))
 
 
 routes: list[BaseRoute] = [
@@ -130,4 +161,5 @@ routes: list[BaseRoute] = [
     Route("/register", register_page, methods=["GET"]),
     Route("/register", register_submit, methods=["POST"]),
     Route("/me", me_page, methods=["GET"]),
+    Route("/me/password", password_submit, methods=["POST"]),
 ]

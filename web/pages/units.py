@@ -1,5 +1,7 @@
 """Pages for the tree of units and for roles: browse units, add grassroots chapters, grant
-organiser, judge and admin roles (who may do what: `accounts.permissions`)."""
+and remove organiser, judge and admin roles, and, for those who organise a unit, its
+members: deactivate, reactivate, reset a password (who may do what: `accounts.permissions`,
+the rules of managing accounts: `accounts.management`)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts import service, units
+from accounts import management, service, units
 from accounts.models import Member, Role, RoleName, Unit, UnitLevel
-from accounts.permissions import require_member
+from accounts.permissions import Grant, may_grant, may_manage_member, require_member
 from core.errors import DomainError
 from web import context, i18n
 from web.auth import forget_all
@@ -33,18 +35,62 @@ class GrantForm(BaseModel):
     role: RoleName
 
 
+def _page_number(raw: str | None) -> int:
+    return min(int(raw), 100_000) if raw and raw.isdigit() and int(raw) > 0 else 1
+
+
+async def _members(request: Request, unit: Unit) -> dict[str, object]:
+    """The members list of the unit page: search by name, 50 a page, what the viewer may do."""
+    who = context.principal(request)
+    if who is None or not who.organizes(unit.path):
+        return {"unit_members": [], "members_total": 0}
+    name = request.query_params.get("q", "")[:100]
+    page = _page_number(request.query_params.get("page"))
+    per_page = management.MEMBERS_PER_PAGE
+    found, total = await management.members_of_unit(
+        who, unit, name=name, offset=(page - 1) * per_page
+    )
+    roles = await Role.filter(member_id__in=[m.id for m in found]).prefetch_related("unit")
+    grants: dict[int, list[Grant]] = {}
+    for r in roles:
+        grants.setdefault(r.member_id, []).append(Grant(RoleName(r.role), r.unit_id, r.unit.path))
+    return {
+        "unit_members": [
+            {
+                "member": m,
+                "may_manage": m.id != who.member_id
+                and may_manage_member(who, unit.path, tuple(grants.get(m.id, []))),
+            }
+            for m in found
+        ],
+        "members_total": total,
+        "members_q": name,
+        "members_page": page,
+        "members_pages": max(1, -(-total // per_page)),
+    }
+
+
 async def _page(request: Request, unit: Unit | None, **extra: object) -> Response:
     who = context.principal(request)
+    if who is not None and who.must_change_password:
+        return RedirectResponse("/me", status_code=303)
     parent_id = unit.id if unit else None
     children, total = await units.list_units(parent_id, offset=0, limit=500)
     chain = await units.ancestors(unit) if unit else []
-    roles: list[Role] = []
+    roles: list[dict[str, object]] = []
     if unit and who and who.organizes(unit.path):
-        roles = (
-            await Role.filter(unit_id=unit.id)
+        roles = [
+            {
+                "id": r.id,
+                "role": r.role,
+                "member": r.member,
+                "may_revoke": may_grant(who, RoleName(r.role), unit.path),
+            }
+            for r in await Role.filter(unit_id=unit.id)
             .exclude(role=RoleName.MEMBER)
+            .order_by("id")
             .prefetch_related("member")
-        )
+        ]
     ctx: dict[str, object] = {
         "unit": unit,
         "chain": chain,
@@ -63,7 +109,10 @@ async def _page(request: Request, unit: Unit | None, **extra: object) -> Respons
         "roles": roles,
         "errors": {},
         "notice": None,
+        "temporary_password": None,
     }
+    if unit:
+        ctx.update(await _members(request, unit))
     ctx.update(extra)
     status = 422 if ctx["errors"] else 200
     return render(request, "units/index.html", ctx, status_code=status)
@@ -117,8 +166,74 @@ async def grant_role(request: Request) -> Response:
     )
 
 
+async def revoke_role(request: Request) -> Response:
+    await read_form(request)
+    who = require_member(context.principal(request))
+    unit = await units.get_unit(int(request.path_params["id"]))
+    role = await management.revoke_role(who, int(request.path_params["role_id"]))
+    forget_all()
+    member = await Member.get(id=role.member_id)
+    return await _page(
+        request,
+        unit,
+        notice=i18n.gettext(
+            "{name} is no longer {role} of {unit}.",
+            name=member.display_name,
+            role=i18n.gettext(RoleName(role.role).value),
+            unit=role.unit.name,
+        ),
+    )
+
+
+async def _manage_member(request: Request, action: str) -> Response:
+    await read_form(request)
+    who = require_member(context.principal(request))
+    unit = await units.get_unit(int(request.path_params["id"]))
+    member_id = int(request.path_params["member_id"])
+    extra: dict[str, object] = {}
+    if action == "reset":
+        temporary = await management.reset_password(who, member_id)
+        member = await Member.get(id=member_id)
+        extra["temporary_password"] = {"name": member.display_name, "value": temporary}
+    else:
+        member = await management.set_active(who, member_id, active=action == "reactivate")
+        message = (
+            "{name} can log in again."
+            if action == "reactivate"
+            else "{name} is deactivated: they can no longer log in."
+        )
+        extra["notice"] = i18n.gettext(message, name=member.display_name)
+    forget_all()
+    # Rendered, not redirected: a temporary password is shown once and never put in a URL.
+    return await _page(request, unit, **extra)
+
+
+async def deactivate_member(request: Request) -> Response:
+    return await _manage_member(request, "deactivate")
+
+
+async def reactivate_member(request: Request) -> Response:
+    return await _manage_member(request, "reactivate")
+
+
+async def reset_member_password(request: Request) -> Response:
+    return await _manage_member(request, "reset")
+
+
 routes: list[BaseRoute] = [
     Route("/units", units_page, methods=["GET"]),
     Route("/units/{id:int}/chapters", add_chapter, methods=["POST"]),
     Route("/units/{id:int}/roles", grant_role, methods=["POST"]),
+    Route("/units/{id:int}/roles/{role_id:int}/remove", revoke_role, methods=["POST"]),
+    Route(
+        "/units/{id:int}/members/{member_id:int}/deactivate", deactivate_member, methods=["POST"]
+    ),
+    Route(
+        "/units/{id:int}/members/{member_id:int}/reactivate", reactivate_member, methods=["POST"]
+    ),
+    Route(
+        "/units/{id:int}/members/{member_id:int}/password-reset",
+        reset_member_password,
+        methods=["POST"],
+    ),
 ]
