@@ -7,8 +7,8 @@ The rules, written once:
   ends; the session the change came from stays (the web layer re-issues its key).
 - A role is revoked by whoever may grant it on its unit (`permissions.may_grant`). The
   membership of a unit is not a revocable role. The national unit keeps at least one admin
-  of an active account: its last admin role cannot be removed (only a national admin removes
-  admin roles, so in practice that admin removing their own).
+  of an active account: its last admin role cannot be removed, nor its holder deactivated
+  (only a national admin removes admin roles, so in practice that admin removing their own).
 - The roles on a unit and below are listed to those who organise that unit (admins, and
   organisers of it or above); membership roles are not listed.
 - Deactivating, reactivating and resetting a member's password: `permissions.may_manage_member`,
@@ -81,10 +81,31 @@ async def member_to_manage(who: Principal, member_id: int) -> Member:
     return member
 
 
+async def _keep_a_national_admin(
+    national_id: int, *, without_role: int | None = None, without_member: int | None = None
+) -> None:
+    """409 unless an active member keeps an admin role on the national unit once this role
+    or member is gone. Inside the change's transaction: the national admin roles are locked
+    (PostgreSQL), so two admins removing each other at once cannot both pass."""
+    held = await Role.filter(role=RoleName.ADMIN, unit_id=national_id).select_for_update()
+    members = Member.filter(id__in=[r.member_id for r in held], is_active=True)
+    active = {m.id for m in await members.only("id")}
+    if not any(
+        r.id != without_role and r.member_id != without_member and r.member_id in active
+        for r in held
+    ):
+        raise LastNationalAdmin()
+
+
 async def set_active(who: Principal, member_id: int, *, active: bool) -> Member:
     """Deactivate (ending their sessions and tokens) or reactivate a member."""
     member = await member_to_manage(who, member_id)
+    national = await Unit.get_or_none(code=NATIONAL_CODE)
     async with in_transaction():
+        if national and not active and await Role.exists(
+            member_id=member.id, role=RoleName.ADMIN, unit_id=national.id
+        ):
+            await _keep_a_national_admin(national.id, without_member=member.id)
         member.is_active = active
         await member.save(update_fields=["is_active"])
         if not active:
@@ -119,14 +140,7 @@ async def revoke_role(who: Principal, role_id: int) -> Role:
         raise MembershipRole()
     async with in_transaction():
         if role.role == RoleName.ADMIN and role.unit.code == NATIONAL_CODE:
-            # Lock the national admin roles so two admins removing each other at once
-            # cannot both pass the count.
-            held = await Role.filter(role=RoleName.ADMIN, unit_id=role.unit_id).select_for_update()
-            members = Member.filter(id__in=[r.member_id for r in held], is_active=True)
-            active = {m.id for m in await members.only("id")}
-            others = [r for r in held if r.id != role.id and r.member_id in active]
-            if not others:
-                raise LastNationalAdmin()
+            await _keep_a_national_admin(role.unit_id, without_role=role.id)
         deleted = await Role.filter(id=role.id).delete()
     if not deleted:
         raise RoleNotFound()

@@ -156,3 +156,22 @@ async def test_members_list_hidden_and_actions_refused_outside(
     await client.post("/logout", data={"csrf_token": csrf_from(page.text)})
     visitor = await client.get(f"/units?id={tree.ben_thanh.id}")
     assert "Đoàn viên của đơn vị này" not in visitor.text
+
+
+async def test_two_national_admins_deactivating_each_other_leave_one(database: None) -> None:
+    import asyncio
+
+    from accounts import management
+    from accounts.errors import LastNationalAdmin
+    from accounts.permissions import load_principal
+
+    tree = await factories.unit_tree()
+    first = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    second = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    results = await asyncio.gather(
+        management.set_active(await load_principal(first), second.id, active=False),
+        management.set_active(await load_principal(second), first.id, active=False),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, LastNationalAdmin) for r in results) == 1
+    assert await Member.filter(id__in=[first.id, second.id], is_active=True).count() == 1

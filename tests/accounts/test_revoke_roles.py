@@ -177,3 +177,24 @@ async def test_no_remove_button_outside_the_subtree(client: httpx2.AsyncClient) 
     )
     assert r.status_code == 403
     assert await Role.exists(id=role.id)
+
+
+async def test_two_admins_removing_each_other_at_once_leave_one(database: None) -> None:
+    import asyncio
+
+    from accounts import management
+    from accounts.errors import LastNationalAdmin
+    from accounts.permissions import load_principal
+
+    tree = await factories.unit_tree()
+    first = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    second = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    a = await Role.get(member_id=first.id, role=RoleName.ADMIN)
+    b = await Role.get(member_id=second.id, role=RoleName.ADMIN)
+    results = await asyncio.gather(
+        management.revoke_role(await load_principal(first), b.id),
+        management.revoke_role(await load_principal(second), a.id),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, LastNationalAdmin) for r in results) == 1
+    assert await Role.filter(role=RoleName.ADMIN, unit_id=tree.national.id).count() == 1
