@@ -251,3 +251,16 @@ async def test_pages_send_a_member_with_a_reset_password_to_change_it(
     )
     assert done.status_code == 200
     assert (await client.get(f"/units?id={tree.hoan_kiem.id}")).status_code == 200
+
+
+def test_what_a_member_may_reach_while_a_change_is_due() -> None:
+    from web.login import allowed_while_change_due
+
+    assert allowed_while_change_due("GET", "/api/v1/me")
+    assert allowed_while_change_due("post", "/api/v1/me/password")
+    assert allowed_while_change_due("DELETE", "/api/v1/auth/token")
+    assert allowed_while_change_due("GET", "/me")
+    assert allowed_while_change_due("GET", "/static/site.css")
+    assert not allowed_while_change_due("GET", "/api/v1/ideas")
+    assert not allowed_while_change_due("POST", "/api/v1/ideas")
+    assert not allowed_while_change_due("GET", "/units")
