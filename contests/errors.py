@@ -68,6 +68,11 @@ class RoundStillOpen(ContestError, Conflict):
     message = "This round has not closed yet."
 
 
+class RoundBusy(ContestError, Conflict):
+    code = "round_busy"
+    message = "This round's results are being counted. Try again in a minute."
+
+
 class NoAttemptsLeft(ContestError, Conflict):
     code = "no_attempts_left"
     message = "You have used all your attempts for this round."

@@ -23,6 +23,7 @@ from contests.errors import (
     BadContest,
     NotEnoughQuestions,
     ResultsHidden,
+    RoundBusy,
     RoundClosed,
     RoundLocked,
     RoundNotFound,
@@ -359,7 +360,7 @@ FREEZE_WAIT_S = 15.0
 
 async def freeze_locked(round_: Round, now: datetime) -> bool:
     """`freeze` from a request (an organiser publishing before the cron froze the round):
-    under the round's scoring lock, waited for up to `FREEZE_WAIT_S` (409 `RoundStillOpen`
+    under the round's scoring lock, waited for up to `FREEZE_WAIT_S` (409 `RoundBusy`
     when a scorer still holds it: try again in a moment)."""
     if round_.frozen_at is not None or not freeze_due(round_, now):
         return round_.frozen_at is not None
@@ -367,7 +368,7 @@ async def freeze_locked(round_: Round, now: datetime) -> bool:
         return await freeze(round_, now)
     async with locks.round_lock(round_.id, wait_s=FREEZE_WAIT_S) as held:
         if not held:
-            raise RoundStillOpen()
+            raise RoundBusy()
         fresh = await Round.get(id=round_.id)
         if fresh.frozen_at is not None:  # the cron froze it while we waited
             round_.frozen_at = fresh.frozen_at

@@ -237,6 +237,9 @@ class Leaderboard(BaseModel):
     offset: int
     me: LeaderRow | None = None
     final: bool
+    # True while the worker rebuilds a board lost from Redis: the page comes from the
+    # database and "my rank" (`me`) is not available until it is back.
+    rebuilding: bool = False
 
 
 class UnitRow(BaseModel):

@@ -35,7 +35,7 @@ async def test_judge_scores_and_worker_ranks(client: httpx2.AsyncClient, app: St
     # Every judge scores entry k with k+1 on each criterion (higher entry id = better).
     for n in range(3):
         for item in await _queue(client, w, n):
-            value = 2 + item["entry"]["id"] % 10
+            value = 1 + item["entry"]["id"] % 10  # 1-10: within the criteria's maximum
             r = await client.put(
                 f"/api/v1/judging/assignments/{item['id']}",
                 json={"scores": _scores(item, value), "comment": "Tốt"},
