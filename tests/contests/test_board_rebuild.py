@@ -154,11 +154,15 @@ async def test_a_lost_board_is_read_from_the_database_and_rebuilt_by_the_worker(
     assert _ranked(lost) == _ranked(live) and lost["total"] == 9
     assert not await leaderboard.is_built(round_id)
     assert await queue.is_queued(f"quiz-rebuild:{round_id}")  # its own job id
+    page = await client.get(f"/rounds/{round_id}", headers=w.org_auth)
+    assert page.status_code == 200 and "thứ hạng của bạn sẽ hiện lại sau giây lát" in page.text
     await run_worker(app)
     assert await leaderboard.is_built(round_id) and await unit_board.is_built(round_id)
     clock.travel(timedelta(seconds=2))
     back = await _board(client, round_id, w.org_auth)
     assert back["rebuilding"] is False and back["me"] == live["me"]
+    page = await client.get(f"/rounds/{round_id}", headers=w.org_auth)
+    assert 'id="my-rank"' in page.text and "đang được dựng lại" not in page.text
     assert _ranked(back) == _ranked(live)
 
     # Frozen, then Redis lost again: final ranks come from the database, "my rank" too.

@@ -45,10 +45,17 @@ async def round_page(request: Request) -> Response:
     rows: list[leaderboard.Row] = []
     total = 0
     me = None
+    rebuilding = False
     units: list[unit_board.UnitStats] = []
     if visible:
-        rows, total = await leaderboard.page(round_, 0, 20)
-        me = await leaderboard.rank_of(round_, principal.member_id) if principal else None
+        built = await leaderboard.is_built(round_.id)
+        rebuilding = not built and round_.frozen_at is None
+        rows, total = await leaderboard.page(round_, 0, 20, built=built)
+        me = (
+            await leaderboard.rank_of(round_, principal.member_id, built=built)
+            if principal
+            else None
+        )
         units = (await unit_board.board(round_, level=UnitLevel.PROVINCE)).rows
     mine = []
     if principal:
@@ -64,6 +71,7 @@ async def round_page(request: Request) -> Response:
             "rows": rows,
             "total": total,
             "me": me,
+            "rebuilding": rebuilding,
             "units": units,
             "mine": mine,
             "organiser": service.is_organizer(principal, round_.contest),
