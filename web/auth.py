@@ -176,7 +176,11 @@ class AuthMiddleware:
                     await self._reject(scope, receive, send)
                     return
 
-        language = lang.encode()
+        if scope["path"].startswith("/api/") and query_lang not in i18n.LANGUAGES:
+            # The API never sets a cookie (only pages begin or end sessions), so its answers
+            # pass through untouched; `Content-Language` is added by `web.metrics`.
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -190,8 +194,6 @@ class AuthMiddleware:
                 if query_lang in i18n.LANGUAGES:
                     cookie = self._cookie(LANG_COOKIE, lang, 365 * 86400)
                     raw.append((b"set-cookie", cookie.encode()))
-                if not any(name.lower() == b"content-language" for name, _ in raw):
-                    raw.append((b"content-language", language))
             await send(message)
 
         await self.app(scope, receive, send_with_cookies)

@@ -5,7 +5,8 @@ One pure-ASGI layer does what three did:
   the one the router matched (`scope["route"]`), so labels stay few
   (`/api/v1/attempts/{id:int}/submit`, not one per id); label children are looked up once
   per (method, route, status) and kept.
-- security headers on every answer (`SECURITY_HEADERS`), unless the route set its own.
+- security headers on every answer (`SECURITY_HEADERS`), unless the route set its own, and
+  `Content-Language`: the language `web.auth` picked for the request (`state["lang"]`).
 - gzip (Starlette's `GZipMiddleware`) only for clients that send `Accept-Encoding: gzip`;
   the others (API clients, load generators) skip it entirely.
 """
@@ -37,6 +38,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"same-origin"),
 )
 _SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+_ADDED_NAMES = _SECURITY_NAMES | {b"content-language"}
 
 _counters: dict[tuple[str, str, int], Any] = {}
 _latencies: dict[tuple[str, str], Any] = {}
@@ -88,8 +90,11 @@ class EdgeMiddleware:
                 status = message["status"]
                 raw = message.get("headers")
                 raw = list(raw) if raw else []
-                names = {name.lower() for name, _ in raw} & _SECURITY_NAMES
+                names = {name.lower() for name, _ in raw} & _ADDED_NAMES
                 raw.extend(h for h in SECURITY_HEADERS if h[0] not in names)
+                lang = scope.get("state", {}).get("lang")
+                if lang and b"content-language" not in names:
+                    raw.append((b"content-language", lang.encode()))
                 message["headers"] = raw
             await send(message)
 

@@ -58,6 +58,10 @@ async def test_answers_around_the_routes_stay_the_same(client: httpx2.AsyncClien
     assert r.status_code == 200
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["content-language"] == "vi"  # Vietnamese by default
+    english = await client.get("/api/v1/units", headers={"Accept-Language": "en"})
+    assert english.headers["content-language"] == "en"
+    assert "set-cookie" not in english.headers  # the API plants no cookie
     not_found = await client.get("/api/v1/attempts/abc/submit")
     assert not_found.status_code == 404
     assert not_found.json()["error"]["code"] == "not_found"
