@@ -22,10 +22,11 @@ from urllib.parse import unquote_plus
 
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.requests import Request, cookie_parser
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from accounts import tokens
+from accounts.errors import PasswordChangeRequired
 from accounts.permissions import Principal, load_principal
 from contests import autosave, board_reads
 from core.settings import Settings
@@ -117,6 +118,26 @@ def begin_session(request: Request, key: str) -> None:
     request.state.set_session = True
 
 
+# What a member whose password was reset may still reach; everything else answers 403
+# `password_change_required` under /api and sends pages to /me (`AuthMiddleware`).
+ALLOWED_WHILE_CHANGE_DUE = frozenset(
+    {
+        ("GET", "/api/v1/me"),
+        ("POST", "/api/v1/me/password"),
+        ("DELETE", "/api/v1/auth/token"),
+        ("GET", "/me"),
+        ("POST", "/me/password"),
+        ("POST", "/logout"),
+    }
+)
+
+
+def allowed_while_change_due(method: str, path: str) -> bool:
+    """Whether a member who must change their password may make this request: their
+    account, the change itself, logging out and ending a token; static files."""
+    return path.startswith("/static/") or (method.upper(), path) in ALLOWED_WHILE_CHANGE_DUE
+
+
 class AuthMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -176,6 +197,15 @@ class AuthMiddleware:
                     await self._reject(scope, receive, send)
                     return
 
+        who = state["principal"]
+        if (
+            who is not None
+            and who.must_change_password
+            and not allowed_while_change_due(scope["method"], scope["path"])
+        ):
+            await self._change_due(scope, receive, send)
+            return
+
         if scope["path"].startswith("/api/") and query_lang not in i18n.LANGUAGES:
             # The API never sets a cookie (only pages begin or end sessions), so its answers
             # pass through untouched; `Content-Language` is added by `web.metrics`.
@@ -223,6 +253,14 @@ class AuthMiddleware:
         value = self.signer.sign(key).decode() if key else ""
         age = self.settings.session_max_age_s if max_age is None else max_age
         return self._cookie(SESSION_COOKIE, value, age, http_only=True)
+
+    async def _change_due(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"].startswith("/api/"):
+            message = i18n.gettext(PasswordChangeRequired.message)
+            body = error_body(PasswordChangeRequired.code, message)
+            await JSONResponse(body, status_code=403)(scope, receive, send)
+        else:
+            await RedirectResponse("/me", status_code=303)(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = error_body(

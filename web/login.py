@@ -12,28 +12,6 @@ from accounts.schemas import PasswordChangeIn, RegisterIn
 from web import context
 from web.auth import begin_session, forget_all
 
-# What a member whose password was reset may still reach (everything else: API 403
-# `password_change_required`, pages send them to /me): see `allowed_while_change_due`.
-ALLOWED_WHILE_CHANGE_DUE = frozenset(
-    {
-        ("GET", "/api/v1/me"),
-        ("POST", "/api/v1/me/password"),
-        ("DELETE", "/api/v1/auth/token"),
-        ("GET", "/me"),
-        ("POST", "/me/password"),
-        ("POST", "/logout"),
-    }
-)
-
-
-def allowed_while_change_due(method: str, path: str) -> bool:
-    """Whether a member who must change their password may make this request: their
-    account, the change itself, logging out and ending a token; static files. Routes that
-    need a member enforce it through `accounts.permissions.require_member`; a middleware
-    may call this to hold back the rest too."""
-    return path.startswith("/static/") or (method.upper(), path) in ALLOWED_WHILE_CHANGE_DUE
-
-
 # A union registering a hall of members behind one address fits; a script making
 # thousands of accounts does not.
 REGISTER_LIMIT = "60/hour"

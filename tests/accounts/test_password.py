@@ -172,6 +172,12 @@ async def test_reset_gives_a_temporary_password_to_change_at_login(
     similar = await client.get("/api/v1/ideas/similar?text=trees", headers=headers)
     assert similar.status_code == 403
     assert similar.json()["error"]["code"] == "password_change_required"
+    # Also what anyone may read: a member signed in must change the password first.
+    public = await client.get("/api/v1/ideas", headers=headers)
+    assert public.status_code == 403
+    assert public.json()["error"]["code"] == "password_change_required"
+    page = await client.get("/ideas", headers=headers)
+    assert page.status_code == 303 and page.headers["location"] == "/me"
     changed = await client.post(
         "/api/v1/me/password",
         json={"current_password": temporary, "new_password": NEW},
@@ -254,7 +260,7 @@ async def test_pages_send_a_member_with_a_reset_password_to_change_it(
 
 
 def test_what_a_member_may_reach_while_a_change_is_due() -> None:
-    from web.login import allowed_while_change_due
+    from web.auth import allowed_while_change_due
 
     assert allowed_while_change_due("GET", "/api/v1/me")
     assert allowed_while_change_due("post", "/api/v1/me/password")
