@@ -21,6 +21,7 @@ from web.errors import HANDLERS
 from web.metrics import EdgeMiddleware
 from web.ratelimit import Limiter
 from web.routing import IndexedRouter
+from workers.broker import stop_embedded
 
 log = logging.getLogger("ideabank")
 
@@ -101,6 +102,10 @@ def create_app(
             await runtime.stop(services)
             if manage_db:
                 await db.close()
+            if server:
+                # uvicorn ends by re-raising the stop signal, so exit hooks never run: the
+                # embedded Redis (a child process) is stopped here or it outlives us.
+                stop_embedded()
 
     app = Starlette(
         routes=all_routes(),
