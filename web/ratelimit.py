@@ -1,20 +1,50 @@
-"""Rate limits with the `limits` library over Redis (moving windows shared by every process)."""
+"""Rate limits with the `limits` library over Redis (moving windows shared by every process).
+
+When Redis cannot be reached, requests pass unlimited (logged at most once a minute): the
+limits protect the service and must not take it down with Redis (`_open_on_outage`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import logging
 import math
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import lru_cache
-from typing import Any
+from typing import Any, ParamSpec
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 
 from core.errors import RateLimited
+
+log = logging.getLogger(__name__)
+_last_outage_log = 0.0
+
+P = ParamSpec("P")
+
+
+def _open_on_outage(
+    check: Callable[P, Awaitable[None]],
+) -> Callable[P, Coroutine[Any, Any, None]]:
+    """A limit check that lets the request through when the store is down (see above)."""
+
+    @functools.wraps(check)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+        global _last_outage_log
+        try:
+            await check(*args, **kwargs)
+        except (RedisError, OSError):
+            if time.monotonic() - _last_outage_log > 60:
+                _last_outage_log = time.monotonic()
+                log.warning("rate limits not checked: Redis unreachable", exc_info=True)
+
+    return guarded
 
 
 @lru_cache(maxsize=256)
@@ -37,6 +67,7 @@ class Limiter:
         self._pending: list[tuple[list[tuple[RateLimitItem, str]], asyncio.Future[list[Any]]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
+    @_open_on_outage
     async def hit(self, limit: str | RateLimitItem, *keys: str) -> None:
         """Count one hit against every key; 429 with Retry-After when any is over `limit`."""
         item = parse(limit) if isinstance(limit, str) else limit
@@ -45,6 +76,7 @@ class Limiter:
                 stats = await self.strategy.get_window_stats(item, key)
                 raise RateLimited(retry_after=math.ceil(stats.reset_time - time.time()))
 
+    @_open_on_outage
     async def hit_all(self, *checks: tuple[str, str]) -> None:
         """Count one hit of each `(limit, key)`; 429 with Retry-After when any is over its
         limit. Every check counts, even when another one refuses. The checks of all the
@@ -103,6 +135,7 @@ class Limiter:
             await bridge.get_connection().script_load(script.script)  # Redis restarted
         return results
 
+    @_open_on_outage
     async def test(self, limit: str, *keys: str) -> None:
         """Like `hit`, but only checks (for counting failures after the fact)."""
         item = parse(limit)
@@ -111,6 +144,7 @@ class Limiter:
                 stats = await self.strategy.get_window_stats(item, key)
                 raise RateLimited(retry_after=math.ceil(stats.reset_time - time.time()))
 
+    @_open_on_outage
     async def count(self, limit: str, *keys: str) -> None:
         """Count one hit against every key without refusing (failures counted after the fact)."""
         item = parse(limit)

@@ -28,3 +28,14 @@ async def test_hit_all_works_after_redis_forgot_its_scripts(app: Starlette) -> N
     await limiter.hit_all(("1/minute", "m:3"))
     with pytest.raises(RateLimited):
         await limiter.hit_all(("1/minute", "m:3"))
+
+
+async def test_an_unreachable_store_lets_requests_through() -> None:
+    from web.ratelimit import Limiter
+
+    down = Limiter("async+redis://127.0.0.1:1")  # nothing listens there
+    await down.hit("1/minute", "k")
+    await down.hit("1/minute", "k")  # a second hit over the limit passes too: no store
+    await down.hit_all(("1/minute", "a"), ("1/minute", "b"))
+    await down.test("1/minute", "k")
+    await down.count("1/minute", "k")
