@@ -144,12 +144,22 @@ async def test_cookie_writes_need_the_csrf_token(client: httpx2.AsyncClient) -> 
 
 
 async def test_cookie_is_secure_over_https(settings: Settings, database: None) -> None:
+    from core import queue
+    from search import engine
+
     https_settings = settings.model_copy(update={"base_url": "https://ideabank.example.vn"})
     app = create_app(https_settings, manage_db=False)
-    async with app.router.lifespan_context(app):
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="https://testserver") as c:
-            r = await c.get("/login")
+    # A second app in the same process takes over, then clears, the process-wide search
+    # backend and queue pool: give the tests after this one back what they had.
+    backend, pool = engine._backend, queue._pool  # None when no other app runs
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx2.ASGITransport(app=app)
+            async with httpx2.AsyncClient(transport=transport, base_url="https://testserver") as c:
+                r = await c.get("/login")
+    finally:
+        engine.set_backend(backend)
+        queue.set_pool(pool)
     assert "Secure" in r.headers["set-cookie"]
 
 
