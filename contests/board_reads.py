@@ -26,6 +26,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from accounts.permissions import Principal
 from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_counts
@@ -173,16 +174,25 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
         _loading.pop((round_.id, offset, limit), None)
 
 
-async def my_row(round_: Round, member_id: int) -> LeaderRow | None:
-    """The member's own row with their current rank (never cached; see `board_sql` for
-    while the board is rebuilt)."""
+async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
+    """The member's own row with their current rank, as the API's `LeaderRow` (a plain
+    dict: this runs on every member's read; never cached; see `board_sql` for while the
+    board is rebuilt)."""
     row = await leaderboard.rank_of(round_, member_id, built=_built(round_.id))
-    return leader_row(row, round_) if row is not None else None
+    if row is None:
+        return None
+    return {
+        "rank": row.rank,
+        "member": {"id": row.member_id, "display_name": row.display_name, "unit": row.unit_name},
+        "score": row.correct_count,
+        "duration_ms": row.duration_ms,
+        "prediction_error": ranking.prediction_error(row.prediction, round_.prediction_answer),
+    }
 
 
-def render(found: Page, me: LeaderRow | None, offset: int, limit: int) -> bytes:
+def render(found: Page, me: dict[str, Any] | None, offset: int, limit: int) -> bytes:
     """The API's `Leaderboard` as JSON, reusing the page's rendered items."""
-    me_json = json.dumps(me.model_dump(mode="json"), ensure_ascii=False) if me else "null"
+    me_json = json.dumps(me, ensure_ascii=False) if me else "null"
     final = "true" if found.final else "false"
     rebuilding = "true" if found.rebuilding else "false"
     return (

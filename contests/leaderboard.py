@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from contests import ranking
 from contests.models import Round
@@ -229,6 +230,17 @@ return {position, redis.call('HGET', KEYS[3], ARGV[1])}
 """
 
 
+_rank_of_script: AsyncScript | None = None
+
+
+def _rank_script(r: Any) -> AsyncScript:
+    """`_RANK_OF`, sent by its SHA (EVALSHA; loaded again by redis-py if Redis forgot it)."""
+    global _rank_of_script
+    if _rank_of_script is None:
+        _rank_of_script = r.register_script(_RANK_OF)
+    return _rank_of_script
+
+
 async def rank_of(round_: Round, member_id: int, *, built: bool | None = None) -> Row | None:
     """The member's row, with their rank, or None when they are not ranked (one Redis
     round trip); while the board is not built, `board_sql.rank_of`."""
@@ -237,7 +249,8 @@ async def rank_of(round_: Round, member_id: int, *, built: bool | None = None) -
 
         return await board_sql.rank_of(round_, member_id)
     board, keys, data, _ = _keys(round_.id)
-    found: Any = await redis().eval(_RANK_OF, 3, board, keys, data, str(member_id))  # type: ignore[misc]
+    r = redis()
+    found: Any = await _rank_script(r)(keys=[board, keys, data], args=[str(member_id)], client=r)
     if not found or found[1] is None:
         return None
     return _row(int(found[0]) + 1, member_id, found[1])
