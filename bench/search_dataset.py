@@ -37,6 +37,7 @@ from vietnam_provinces import Province, Ward
 
 from core import db
 from core.settings import Settings
+from search.database import UPSERT_FIELDS
 from search.text import fold
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ib_search_bench"
@@ -283,22 +284,7 @@ def documents(
         )
 
 
-COLUMNS = [
-    "index_name",
-    "doc_id",
-    "data",
-    "fold_title",
-    "fold_text",
-    "field",
-    "status",
-    "kind",
-    "unit_path",
-    "year",
-    "created_at",
-    "votes",
-    "hot",
-    "contest_ids",
-]
+COLUMNS = ["index_name", "doc_id", *UPSERT_FIELDS]
 
 
 async def recreate(url: str) -> None:

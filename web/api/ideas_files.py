@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +15,7 @@ from ideas.rules import MAX_ATTACHMENT_BYTES
 from ideas.schemas import AttachmentForm, AttachmentOut
 from ideas.storage import LocalStorage, Storage
 from web import context
+from web.files import file_response
 from web.openapi import api_route, to_json
 from web.parsing import path_int, read_form
 
@@ -63,19 +62,10 @@ async def get_attachment(request: Request) -> Response:
     row, data = await attachments.fetch(
         context.principal(request), path_int(request), path_int(request, "aid"), storage(request)
     )
-    disposition = "inline" if row.content_type.startswith("image/") else "attachment"
     name = row.filename
     if row.idea_id in await context.hidden_ideas(request):
         name = neutral_filename(row.id, row.filename)
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=3600",
-        },
-    )
+    return file_response(data, row.content_type, name, cache="private, max-age=3600")
 
 
 async def delete_attachment(request: Request) -> Response:

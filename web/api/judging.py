@@ -3,8 +3,6 @@ ranking and its CSV exports, notifications. The organisers' side is `judging_man
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
@@ -14,6 +12,7 @@ from contests.judging import schemas as s
 from web import context
 from web.api import judging_manage
 from web.api.ideas import storage
+from web.files import file_response
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
 
@@ -74,16 +73,7 @@ async def entry_attachment(request: Request) -> Response:
         path_int(request, "aid"),
         storage(request),
     )
-    disposition = "inline" if row.content_type.startswith("image/") else "attachment"
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return file_response(data, row.content_type, name, cache="private, no-store")
 
 
 async def get_ranking(request: Request) -> Response:
