@@ -45,7 +45,7 @@ class Page:
     rows: list[Row]
     total: int
     final: bool
-    items_json: str  # the rendered `items` of the API's `Leaderboard`
+    items_json: bytes  # the rendered `items` of the API's `Leaderboard`, UTF-8
     rebuilding: bool = False  # read from the database while the worker rebuilds the board
 
 
@@ -163,7 +163,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
             rows,
             total,
             round_.frozen_at is not None,
-            json.dumps(items, ensure_ascii=False),
+            json.dumps(items, ensure_ascii=False).encode(),
             rebuilding=not built,
         )
         if len(_pages) > _MAX_ENTRIES:
@@ -191,11 +191,13 @@ async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
 
 
 def render(found: Page, me: dict[str, Any] | None, offset: int, limit: int) -> bytes:
-    """The API's `Leaderboard` as JSON, reusing the page's rendered items."""
+    """The API's `Leaderboard` as JSON, reusing the page's rendered items (bytes, joined
+    as they are: the page is not copied into a new string and encoded again per read)."""
     me_json = json.dumps(me, ensure_ascii=False) if me else "null"
     final = "true" if found.final else "false"
     rebuilding = "true" if found.rebuilding else "false"
-    return (
-        f'{{"items":{found.items_json},"total":{found.total},"limit":{limit},'
-        f'"offset":{offset},"me":{me_json},"final":{final},"rebuilding":{rebuilding}}}'
-    ).encode()
+    tail = (
+        f',"total":{found.total},"limit":{limit},"offset":{offset},"me":{me_json},'
+        f'"final":{final},"rebuilding":{rebuilding}}}'
+    )
+    return b"".join((b'{"items":', found.items_json, tail.encode()))
