@@ -373,7 +373,7 @@ async def fill_board(args: argparse.Namespace, settings: Settings) -> float:
             await _put(round_, entries)
             entries = []
     await _put(round_, entries)
-    await pool.set(f"quiz:lb:{round_.id}:built", "1")
+    await pool.set(f"quiz:lb:{{{round_.id}}}:built", "1")
     await pool.set(f"quiz:ub:{{{round_.id}}}:built", "1")  # contests.unit_board
     await pool.aclose()
     return time.perf_counter() - t0

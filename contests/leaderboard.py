@@ -1,13 +1,15 @@
 """A round's live leaderboard in Redis; the database stays the truth and rebuilds it.
 
 Keys of round R:
-- `quiz:lb:R` sorted set, every score 0, member `<sort key>` (see `ranking.sort_key`), so
+- `quiz:lb:{R}` sorted set, every score 0, member `<sort key>` (see `ranking.sort_key`), so
   Redis orders it by the ranking rule and ZRANK is a member's rank;
-- `quiz:lbk:R` hash member id → their sort key (to find "my rank" and to replace an entry);
-- `quiz:lbd:R` hash member id → JSON of what a row shows (no database on reads);
-- `quiz:lb:R:built` marker: present once the set was built from the database. Missing
+- `quiz:lbk:{R}` hash member id → their sort key (to find "my rank" and to replace an entry);
+- `quiz:lbd:{R}` hash member id → JSON of what a row shows (no database on reads);
+- `quiz:lb:{R}:built` marker: present once the set was built from the database. Missing
   (a new round, Redis lost or flushed) → reads answer from the database (`board_sql`) and
   ask the worker to rebuild it (`contests.rebuilds`); nothing rebuilds in a web request.
+The braces are a Redis Cluster hash tag: a round's keys share one slot, so the scripts that
+touch several of them also run on a cluster.
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ Keepalive = Callable[[], Awaitable[None]]
 
 def _keys(round_id: int) -> tuple[str, str, str, str]:
     return (
-        f"quiz:lb:{round_id}",
-        f"quiz:lbk:{round_id}",
-        f"quiz:lbd:{round_id}",
-        f"quiz:lb:{round_id}:built",
+        f"quiz:lb:{{{round_id}}}",
+        f"quiz:lbk:{{{round_id}}}",
+        f"quiz:lbd:{{{round_id}}}",
+        f"quiz:lb:{{{round_id}}}:built",
     )
 
 

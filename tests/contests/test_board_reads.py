@@ -102,3 +102,15 @@ async def test_reads_finding_a_page_stale_together_fetch_it_once(
     monkeypatch.setattr(leaderboard, "page", counted)
     pages = await asyncio.gather(*(board_reads.page(round_, 0, 100) for _ in range(20)))
     assert fetches == 1 and {p.total for p in pages} == {0}
+
+
+def test_a_rounds_board_keys_share_one_redis_cluster_slot() -> None:
+    from redis.crc import key_slot
+
+    from contests import unit_board
+
+    keys = [*leaderboard._keys(42), *unit_board._keys(42)]
+    assert len({key_slot(k.encode()) for k in keys}) == 1
+    assert key_slot(leaderboard._keys(42)[0].encode()) != key_slot(
+        leaderboard._keys(43)[0].encode()
+    )  # rounds spread over the cluster
