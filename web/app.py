@@ -35,6 +35,7 @@ ROUTE_MODULES = (
     "web.api.contests",
     "web.api.quiz",
     "web.api.quiz_manage",
+    "web.api.quiz_units",
     "web.api.judging",
     "web.pages.home",
     "web.pages.accounts",

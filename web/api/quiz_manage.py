@@ -1,7 +1,8 @@
-"""Quiz management API: the question bank, rounds, unit leaderboards, results and export.
+"""Quiz management API: the question bank, rounds, results and export.
 
 The member-facing handlers (attempts, answers, submit, the member leaderboard) live in
-`web.api.quiz`; these are the organisers' side plus the public round and unit views.
+`web.api.quiz`, the unit leaderboard and the live activity `web.api.quiz_units`; these are
+the organisers' side plus the public round views.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from accounts.models import Unit, UnitLevel
-from contests import participation, question_edits, questions, rounds, unit_board
+from contests import participation, question_edits, questions, rounds
 from contests.errors import BadQuestions
 from contests.models import Question, Round
 from contests.schemas import (
@@ -40,45 +40,6 @@ MAX_UPLOAD_BYTES = 5_000_000
 
 class ImportQuery(BaseModel):
     partial: bool = Field(default=False, description="import the good rows of a file with errors")
-
-
-class UnitsQuery(BaseModel):
-    level: UnitLevel | None = Field(
-        default=None,
-        description="national|province|ward|chapter (default: below parent_id, or province)",
-    )
-    parent_id: int | None = Field(default=None, description="only units under this one")
-    page: int = Field(default=1, ge=1, le=100_000)
-    per_page: int = Field(default=100, ge=1, le=100)
-
-
-class BoardUnit(BaseModel):
-    id: int
-    name: str
-    level: str
-    parent_id: int | None
-
-
-class BoardRow(BaseModel):
-    unit: BoardUnit
-    participants: int
-    members: int
-    participation_rate: float
-    average_score: float
-
-
-class UnitBoardPage(BaseModel):
-    level: str
-    parent: BoardUnit | None
-    items: list[BoardRow]
-    total: int
-    page: int
-    per_page: int
-    final: bool
-
-
-def board_unit(unit: Unit) -> BoardUnit:
-    return BoardUnit(id=unit.id, name=unit.name, level=unit.level, parent_id=unit.parent_id)
 
 
 def round_out(round_: Round, now: datetime) -> RoundOut:
@@ -319,80 +280,6 @@ async def get_round(request: Request) -> Response:
     return to_json(round_out(round_, clock.now()))
 
 
-async def get_unit_board(request: Request) -> Response:
-    principal = context.principal(request)
-    round_ = await rounds.visible_round(principal, path_int(request))
-    rounds.require_results_visible(principal, round_)
-    query = parse_query(request, UnitsQuery)
-    board = await unit_board.board(
-        round_,
-        level=query.level,
-        parent_id=query.parent_id,
-        offset=(query.page - 1) * query.per_page,
-        limit=query.per_page,
-    )
-    return to_json(
-        UnitBoardPage(
-            level=board.level.value,
-            parent=board_unit(board.parent) if board.parent else None,
-            items=[
-                BoardRow(
-                    unit=board_unit(s.unit),
-                    participants=s.participants,
-                    members=s.members,
-                    participation_rate=s.rate,
-                    average_score=s.average_score,
-                )
-                for s in board.rows
-            ],
-            total=board.total,
-            page=query.page,
-            per_page=query.per_page,
-            final=board.final,
-        )
-    )
-
-
-class ActivityQuery(BaseModel):
-    minutes: int = Field(default=30, ge=1, le=24 * 60)
-
-
-class ProvinceActivity(BaseModel):
-    province: str
-    started: list[int]
-    submitted: list[int]
-
-
-class ActivityOut(BaseModel):
-    minutes: list[datetime]
-    provinces: list[ProvinceActivity]
-    total_started: int
-    total_submitted: int
-
-
-async def get_activity(request: Request) -> Response:
-    round_ = await rounds.get_round(path_int(request))
-    require_contest_organizer(context.principal(request), round_.contest)
-    query = parse_query(request, ActivityQuery)
-    data = await participation.activity(round_, clock.now(), query.minutes)
-    zeros = [0] * len(data.minutes)
-    return to_json(
-        ActivityOut(
-            minutes=data.minutes,
-            provinces=[
-                ProvinceActivity(
-                    province=name,
-                    started=data.started.get(name, zeros),
-                    submitted=data.submitted.get(name, zeros),
-                )
-                for name in data.provinces
-            ],
-            total_started=data.total_started,
-            total_submitted=data.total_submitted,
-        )
-    )
-
-
 async def publish_round_results(request: Request) -> Response:
     now = clock.now()
     round_ = await rounds.publish_results(context.principal(request), path_int(request), now)
@@ -468,27 +355,11 @@ routes: list[BaseRoute] = [
         status=204,
     ),
     _r(
-        "/rounds/{id:int}/leaderboard/units",
-        "GET",
-        get_unit_board,
-        "Participation by unit, for any level of the tree",
-        query=UnitsQuery,
-        response=UnitBoardPage,
-    ),
-    _r(
         "/rounds/{id:int}/results/publish",
         "POST",
         publish_round_results,
         "Publish a round's results",
         response=RoundOut,
-    ),
-    _r(
-        "/rounds/{id:int}/activity",
-        "GET",
-        get_activity,
-        "Live activity: attempts started and submitted per minute, by province (organisers)",
-        query=ActivityQuery,
-        response=ActivityOut,
     ),
     _r(
         "/rounds/{id:int}/results.csv",

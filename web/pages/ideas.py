@@ -21,12 +21,13 @@ from ideas.models import Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
 from ideas.schemas import IdeaIn, IdeaPatch
+from search.port import SimilarHit
 from web import context, i18n, write_limits
 from web.api.ideas import IdeaQuery, list_query
 from web.api.ideas_files import read_upload, storage
 from web.errors import field_errors
 from web.labels import FIELD_LABELS
-from web.pages.coauthors import chosen, read_co_authors
+from web.pages.coauthors import CoAuthors, chosen, read_co_authors
 from web.parsing import form_model, parse_query, path_int, read_form
 from web.templating import render
 
@@ -147,6 +148,31 @@ async def new_page(request: Request) -> Response:
     )
 
 
+def _new_form(
+    request: Request,
+    values: dict[str, str],
+    co: CoAuthors,
+    errors: dict[str, str],
+    *,
+    similar: list[SimilarHit] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The new-idea form again, as the member filled it in, with what to fix or suggest."""
+    return render(
+        request,
+        "ideas/form.html",
+        {
+            "form": values,
+            "errors": errors,
+            "idea": None,
+            "similar": similar,
+            **co.context(values),
+            **labels(),
+        },
+        status_code=status_code,
+    )
+
+
 async def new_submit(request: Request) -> Response:
     who = context.member(request)
     form = await read_form(request)
@@ -156,18 +182,7 @@ async def new_submit(request: Request) -> Response:
     if action == "check":
         text = " ".join([values.get("title", ""), values.get("summary", "")])
         found = await similar(text) if text.strip() else []
-        return render(
-            request,
-            "ideas/form.html",
-            {
-                "form": values,
-                "errors": co.errors(),
-                "idea": None,
-                "similar": found,
-                **co.context(values),
-                **labels(),
-            },
-        )
+        return _new_form(request, values, co, co.errors(), similar=found)
     data: dict[str, Any] = {k: values.get(k, "") for k in ("title", "summary", "body", "field")}
     data["tags"] = _tags(form)
     data["co_author_ids"] = co.ids
@@ -176,51 +191,16 @@ async def new_submit(request: Request) -> Response:
     try:
         payload = IdeaIn.model_validate(data)
         if co.unknown:  # nothing is stored while an address is unknown
-            return render(
-                request,
-                "ideas/form.html",
-                {
-                    "form": values,
-                    "errors": co.errors(),
-                    "idea": None,
-                    "similar": None,
-                    **co.context(values),
-                    **labels(),
-                },
-                status_code=422,
-            )
+            return _new_form(request, values, co, co.errors(), status_code=422)
         idea = await service.submit(who, payload)
     except ValidationError as exc:
-        return render(
-            request,
-            "ideas/form.html",
-            {
-                "form": values,
-                "errors": {**field_errors(exc), **co.errors()},
-                "idea": None,
-                "similar": None,
-                **co.context(values),
-                **labels(),
-            },
-            status_code=422,
-        )
+        errors = {**field_errors(exc), **co.errors()}
+        return _new_form(request, values, co, errors, status_code=422)
     except DomainError as exc:
         if not exc.fields:
             raise
         errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
-        return render(
-            request,
-            "ideas/form.html",
-            {
-                "form": values,
-                "errors": errors,
-                "idea": None,
-                "similar": None,
-                **co.context(values),
-                **labels(),
-            },
-            status_code=exc.status,
-        )
+        return _new_form(request, values, co, errors, status_code=exc.status)
     return back(f"/ideas/{idea.id}", "created")
 
 

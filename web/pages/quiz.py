@@ -30,10 +30,10 @@ from core import clock
 from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
-from web.api.quiz_manage import UnitsQuery
+from web.api.quiz_units import read_unit_board
 from web.pages import round_form
 from web.pages.contests import local_input
-from web.parsing import parse_query, read_form
+from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
 
 
@@ -83,17 +83,7 @@ async def round_page(request: Request) -> Response:
 
 async def units_page(request: Request) -> Response:
     """The unit board of a round at any level: each unit links to the units below it."""
-    principal = context.principal(request)
-    round_ = await rounds.visible_round(principal, int(request.path_params["id"]))
-    rounds.require_results_visible(principal, round_)
-    query = parse_query(request, UnitsQuery)
-    board = await unit_board.board(
-        round_,
-        level=query.level,
-        parent_id=query.parent_id,
-        offset=(query.page - 1) * query.per_page,
-        limit=query.per_page,
-    )
+    round_, query, board = await read_unit_board(request)
     trail = []
     if board.parent is not None:
         paths = unit_board.prefixes(board.parent.path)
