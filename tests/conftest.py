@@ -26,6 +26,7 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
+from contests import autosave, board_reads
 from core import clock, db
 from core.settings import Settings
 from web import auth
@@ -136,6 +137,8 @@ async def redis(app: Starlette, database: None) -> Redis:
 def fresh_process_state() -> Iterator[None]:
     """Caches and the clock start clean in every test."""
     auth.forget_all()
+    board_reads.forget_all()
+    autosave.forget_all()
     clock.reset()
     yield
     clock.reset()

@@ -28,7 +28,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from accounts import tokens
 from accounts.errors import PasswordChangeRequired
 from accounts.permissions import Principal, load_principal
-from contests import autosave, board_reads
 from core.settings import Settings
 from web import i18n
 from web.errors import error_body
@@ -73,12 +72,8 @@ def forget(key: str) -> None:
 
 
 def forget_all() -> None:
-    """Drop every per-process cache requests read through: principals, what board reads
-    remember (`contests.board_reads`), the attempts' kept facts (`contests.autosave`);
-    tests start from here."""
+    """Drop every cached principal (passwords, roles or accounts changed)."""
     _cache.clear()
-    board_reads.forget_all()
-    autosave.forget_all()
 
 
 async def principal_for_token(token: str) -> Principal | None:
@@ -206,9 +201,14 @@ class AuthMiddleware:
             await self._change_due(scope, receive, send)
             return
 
-        if scope["path"].startswith("/api/") and query_lang not in i18n.LANGUAGES:
-            # The API never sets a cookie (only pages begin or end sessions), so its answers
-            # pass through untouched; `Content-Language` is added by `web.metrics`.
+        if (
+            scope["path"].startswith("/api/")
+            and SESSION_COOKIE not in cookies
+            and query_lang not in i18n.LANGUAGES
+        ):
+            # A cookie-less API client gets no cookie back (a session's own API calls may:
+            # a password change begins a new session), so its answers pass through
+            # untouched; `Content-Language` is added by `web.metrics`.
             await self.app(scope, receive, send)
             return
 

@@ -270,3 +270,22 @@ def test_what_a_member_may_reach_while_a_change_is_due() -> None:
     assert not allowed_while_change_due("GET", "/api/v1/ideas")
     assert not allowed_while_change_due("POST", "/api/v1/ideas")
     assert not allowed_while_change_due("GET", "/units")
+
+
+async def test_a_browser_session_changing_its_password_through_the_api_stays_signed_in(
+    client: httpx2.AsyncClient,
+) -> None:
+    tree = await factories.unit_tree()
+    who = await factories.member(tree.hoan_kiem)
+    await log_in(client, who.email, factories.PASSWORD)
+    page = await client.get("/me")
+    before = client.cookies.get("ib_session")
+    r = await client.post(
+        "/api/v1/me/password",
+        json={"current_password": factories.PASSWORD, "new_password": NEW},
+        headers={"X-CSRF-Token": csrf_from(page.text)},
+    )
+    assert r.status_code == 204, r.text
+    assert client.cookies.get("ib_session") != before  # the new session's cookie came back
+    me = await client.get("/api/v1/me")
+    assert me.status_code == 200 and me.json()["id"] == who.id
