@@ -165,13 +165,15 @@ async def rebuild(round_: Round, keepalive: Keepalive | None = None) -> int:
 
 
 async def _ready(round_: Round, built: bool | None) -> bool:
-    """Whether to read Redis; when the board is missing, ask the worker to rebuild it."""
+    """Whether to read Redis. A caller passing `built` looked itself (and asked for the
+    rebuild, see `board_reads.recent_round`); else look here, and when the board is
+    missing ask the worker to rebuild it."""
     if built is None:
         built = await is_built(round_.id)
-    if not built and started():
-        from contests import rebuilds
+        if not built and started():
+            from contests import rebuilds
 
-        await rebuilds.request(round_.id)
+            await rebuilds.request(round_.id)
     return built
 
 

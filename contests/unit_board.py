@@ -346,9 +346,9 @@ async def board(
     final = round_.frozen_at is not None
     if empty:
         return Board(wanted, parent, [], 0, final)
-    if final and not await RoundUnit.filter(round_id=round_.id).exists():
-        await freeze(round_)  # frozen before boards were stored: store it once now
-    rows = _order(
-        await _frozen(round_, wanted, parent) if final else await _live(round_, wanted, parent)
-    )
+    # A frozen round answers from what its freeze stored; one with nothing stored there
+    # (no participant at that level, or frozen before unit boards were stored) counts as a
+    # live one would: nothing is written in a request.
+    stored = await _frozen(round_, wanted, parent) if final else []
+    rows = _order(stored or await _live(round_, wanted, parent))
     return Board(wanted, parent, rows[offset : offset + limit], len(rows), final)

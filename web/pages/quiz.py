@@ -16,6 +16,7 @@ import contests.documents  # noqa: F401  (registers the "contest" search source)
 from accounts.models import Unit, UnitLevel
 from contests import (
     attempts,
+    board_reads,
     leaderboard,
     participation,
     ranking,
@@ -47,15 +48,11 @@ async def round_page(request: Request) -> Response:
     me = None
     rebuilding = False
     units: list[unit_board.UnitStats] = []
-    if visible:
-        built = await leaderboard.is_built(round_.id)
-        rebuilding = not built and round_.frozen_at is None
-        rows, total = await leaderboard.page(round_, 0, 20, built=built)
-        me = (
-            await leaderboard.rank_of(round_, principal.member_id, built=built)
-            if principal
-            else None
-        )
+    if visible:  # through the shared board reads: its page cache, one rebuild request
+        round_ = await board_reads.recent_round(round_.id, board=True)
+        found = await board_reads.page(round_, 0, 20)
+        rows, total, rebuilding = found.rows, found.total, found.rebuilding
+        me = await board_reads.my_row(round_, principal.member_id) if principal else None
         units = (await unit_board.board(round_, level=UnitLevel.PROVINCE)).rows
     mine = []
     if principal:
