@@ -102,8 +102,10 @@ async def set_active(who: Principal, member_id: int, *, active: bool) -> Member:
     member = await member_to_manage(who, member_id)
     national = await Unit.get_or_none(code=NATIONAL_CODE)
     async with in_transaction():
-        if national and not active and await Role.exists(
-            member_id=member.id, role=RoleName.ADMIN, unit_id=national.id
+        if (
+            national
+            and not active
+            and await Role.exists(member_id=member.id, role=RoleName.ADMIN, unit_id=national.id)
         ):
             await _keep_a_national_admin(national.id, without_member=member.id)
         member.is_active = active

@@ -32,13 +32,6 @@ async def issue_api_token(member_id: int) -> str:
     return token
 
 
-async def member_for_api_token(token: str) -> Member | None:
-    row = await ApiToken.get_or_none(token_hash=digest(token), expires_at__gt=clock.now())
-    if row is None:
-        return None
-    return await Member.get_or_none(id=row.member_id, is_active=True)
-
-
 _PRINCIPAL = """
 SELECT m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, m.must_change_password,
        u.path, t.expires_at,
@@ -58,9 +51,8 @@ def _as_datetime(value: datetime | str) -> datetime:
 
 
 async def principal_for_api_token(token: str) -> Principal | None:
-    """What `load_principal(await member_for_api_token(token))` gives (the same rules: an
-    unexpired token of an active member), read in one statement: every API request with a
-    bearer token needs it."""
+    """The principal behind an unexpired token of an active member, as `load_principal`
+    builds it, read in one statement: every API request with a bearer token needs it."""
     conn = connections.get("default")
     sql = _PRINCIPAL.format(param="$1" if is_postgres() else "?")
     rows = await conn.execute_query_dict(sql, [digest(token)])

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from tortoise import connections
 
-from accounts.models import Member, Unit, UnitLevel
+from accounts.models import Unit, UnitLevel
 from contests.models import Attempt, Round
 from core import db
 
@@ -71,10 +71,9 @@ async def activity(round_: Round, now: datetime, minutes: int = 30) -> Activity:
 
 async def results_csv(round_: Round) -> str:
     """The round's ranking as CSV (organisers only: it names members)."""
-    from contests import ranking, unit_board
+    from contests import counting, ranking
 
-    entries = await unit_board.counting_scores(round_)
-    names = await _names([e.scored.member_id for e in entries])
+    entries = await counting.counting_entries(round_)  # with names and units, joined
 
     entries.sort(
         key=lambda e: ranking.sort_key(e.scored, round_.prediction_answer, round_.tie_breakers)
@@ -101,8 +100,8 @@ async def results_csv(round_: Round) -> str:
             [
                 rank,
                 e.scored.member_id,
-                _safe(names.get(e.scored.member_id, ("", ""))[0]),
-                _safe(names.get(e.scored.member_id, ("", ""))[1]),
+                _safe(e.display_name),
+                _safe(e.unit_name),
                 e.scored.correct_count,
                 round_.question_count,
                 e.scored.duration_ms,
@@ -112,19 +111,6 @@ async def results_csv(round_: Round) -> str:
             ]
         )
     return out.getvalue()
-
-
-async def _names(member_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Member id → (display name, unit name), read in chunks (PostgreSQL takes at most
-    32,767 parameters in one query)."""
-    out: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(member_ids), 10_000):
-        rows = await Member.filter(id__in=member_ids[start : start + 10_000]).values(
-            "id", "display_name", "unit__name"
-        )
-        for row in rows:
-            out[int(row["id"])] = (str(row["display_name"]), str(row["unit__name"]))
-    return out
 
 
 def _safe(text: str) -> str:

@@ -82,6 +82,9 @@ SETTINGS = (
 # network's delay); a round sets its own within these bounds.
 DEFAULT_GRACE_S = 5
 MAX_GRACE_S = 120
+# The answers a prediction question accepts unless the round says otherwise.
+DEFAULT_PREDICTION_MIN = 0
+DEFAULT_PREDICTION_MAX = 10_000_000
 
 
 def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,8 +143,8 @@ async def create_round(
     tags: list[str] | None = None,
     difficulties: list[int] | None = None,
     prediction_question: str | None = None,
-    prediction_min: int = 0,
-    prediction_max: int = 10_000_000,
+    prediction_min: int = DEFAULT_PREDICTION_MIN,
+    prediction_max: int = DEFAULT_PREDICTION_MAX,
     tie_breakers: list[str] | None = None,
     explanations_after_close: bool = True,
     grace_s: int = DEFAULT_GRACE_S,

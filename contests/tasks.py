@@ -15,7 +15,6 @@ from core import clock, queue
 SCORE_TASK = "quiz_score_round"
 RESCORE_TASK = "quiz_rescore_round"
 REBUILD_TASK = rebuilds.REBUILD_TASK
-LOCK_S = locks.LOCK_S
 round_lock = locks.round_lock
 
 
@@ -147,7 +146,7 @@ async def quiz_minutely(ctx: dict[str, Any]) -> dict[str, int]:
 
 # Long jobs (a rebuild or re-score of a million attempts) keep the round's lock by
 # extending it as they go, so their timeout is generous; a killed one frees the round
-# within `LOCK_S`, and the next read or kick asks again.
+# within `locks.LOCK_S`, and the next read or kick asks again.
 LONG_S = 3600
 TASKS: list[Any] = [
     func(quiz_score_round, name=SCORE_TASK, max_tries=5, keep_result=0, timeout=LONG_S),

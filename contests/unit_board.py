@@ -161,9 +161,6 @@ async def rebuild(round_: Round, keepalive: Keepalive | None = None) -> int:
     return await rebuilds.rebuild(round_, keepalive, board=False, units=True)
 
 
-forget = clear
-
-
 # Counting from the database (freezing, and reads while the counters are not built)
 
 

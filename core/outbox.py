@@ -62,18 +62,6 @@ def record_sql(rows: str) -> str:
     return f"INSERT INTO {table} ({columns}, attempts) SELECT {columns}, 0 FROM ({rows}) AS r"  # noqa: S608 - `rows` is the caller's SQL, never input
 
 
-async def pending(
-    topic: str | None = None, limit: int = 500, *, topics: Sequence[str] | None = None
-) -> list[OutboxEvent]:
-    """The oldest undone rows, optionally of one topic or of some topics."""
-    query = OutboxEvent.filter(done_at__isnull=True)
-    if topic:
-        query = query.filter(topic=topic)
-    if topics is not None:
-        query = query.filter(topic__in=list(topics))
-    return await query.order_by("id").limit(limit)
-
-
 LEASE_S = 60
 
 

@@ -19,7 +19,8 @@ from ideas.access import visible_idea
 from ideas.errors import AlreadyReported, CommentNotFound, NotOpenForVotes
 from ideas.models import Comment, Idea, IdeaStatus, Report, StatusChange
 from ideas.rules import PUBLIC_STATUSES, REPORTS_TO_HIDE
-from ideas.service import kick_sync, touched
+from ideas.service import touched
+from ideas.submission import kick_sync
 
 
 async def comments(

@@ -44,10 +44,6 @@ def register_policy(policy: HidingPolicy) -> None:
     _policies[policy.name] = policy
 
 
-def policies() -> list[HidingPolicy]:
-    return list(_policies.values())
-
-
 async def hidden_from(who: Principal | None) -> frozenset[int]:
     """The ids of the ideas whose authors `who` may not see (anonymous visitors: none)."""
     if who is None:

@@ -22,7 +22,8 @@ from ideas.access import visible_idea
 from ideas.errors import BadMerge, MergeNotFound, MergeNotUndoable
 from ideas.models import Idea, IdeaStatus, Merge, StatusChange, Vote
 from ideas.rules import PUBLIC_STATUSES
-from ideas.service import kick_sync, touched
+from ideas.service import touched
+from ideas.submission import kick_sync
 
 
 async def merge(who: Principal, source_id: int, target_id: int) -> Merge:

@@ -19,7 +19,8 @@ from ideas.access import visible_idea
 from ideas.errors import BadTransition, CommentNotFound
 from ideas.models import Comment, Idea, IdeaStatus, Report, StatusChange
 from ideas.rules import may_move
-from ideas.service import kick_sync, touched
+from ideas.service import touched
+from ideas.submission import kick_sync
 
 
 async def review(who: Principal, idea_id: int, target: IdeaStatus, note: str) -> Idea:

@@ -21,12 +21,7 @@ from ideas.errors import NotEditable
 from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange
 from ideas.rules import EDITABLE_STATUSES
 from ideas.schemas import IdeaIn, IdeaPatch
-
-
-async def kick_sync() -> None:
-    from search import sync
-
-    await sync.kick()
+from ideas.submission import kick_sync
 
 
 async def touched(conn: BaseDBAsyncClient, *ids: int) -> None:

@@ -17,7 +17,8 @@ from ideas.access import visible_idea
 from ideas.errors import AlreadyVoted, NotOpenForVotes, NotVoted
 from ideas.models import Idea, Vote
 from ideas.rules import PUBLIC_STATUSES, hot_score
-from ideas.service import kick_sync, touched
+from ideas.service import touched
+from ideas.submission import kick_sync
 
 
 async def vote(who: Principal, idea_id: int) -> int:

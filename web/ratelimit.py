@@ -70,7 +70,7 @@ class Limiter:
     @_open_on_outage
     async def hit(self, limit: str | RateLimitItem, *keys: str) -> None:
         """Count one hit against every key; 429 with Retry-After when any is over `limit`."""
-        item = parse(limit) if isinstance(limit, str) else limit
+        item = _item(limit) if isinstance(limit, str) else limit
         for key in keys:
             if not await self.strategy.hit(item, key):
                 stats = await self.strategy.get_window_stats(item, key)
@@ -138,7 +138,7 @@ class Limiter:
     @_open_on_outage
     async def test(self, limit: str, *keys: str) -> None:
         """Like `hit`, but only checks (for counting failures after the fact)."""
-        item = parse(limit)
+        item = _item(limit)
         for key in keys:
             if not await self.strategy.test(item, key):
                 stats = await self.strategy.get_window_stats(item, key)
@@ -147,11 +147,11 @@ class Limiter:
     @_open_on_outage
     async def count(self, limit: str, *keys: str) -> None:
         """Count one hit against every key without refusing (failures counted after the fact)."""
-        item = parse(limit)
+        item = _item(limit)
         for key in keys:
             await self.strategy.hit(item, key)
 
     async def clear(self, limit: str, *keys: str) -> None:
-        item = parse(limit)
+        item = _item(limit)
         for key in keys:
             await self.strategy.clear(item, key)

@@ -125,8 +125,6 @@ async def grant_role(request: Request) -> Response:
     role = await service.grant_role(
         who, member_id=data.member_id, role=data.role, unit_id=data.unit_id
     )
-    from web.auth import forget_all
-
     forget_all()  # the grantee's cached principal must see the new role
     return to_json(
         RoleGrantOut(id=role.id, member_id=role.member_id, role=data.role, unit_id=role.unit_id),

@@ -222,10 +222,6 @@ async def upload_questions(request: Request) -> Response:
     )
 
 
-def _or(value: int | None, default: int) -> int:
-    return default if value is None else value
-
-
 async def create_round(request: Request) -> Response:
     form = await read_form(request)
     contest_id = int(request.path_params["id"])
@@ -252,11 +248,11 @@ async def create_round(request: Request) -> Response:
         difficulties=[d for d in range(1, 6) if values.get(f"difficulty_{d}") == "1"],
         counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
         prediction_question=values.get("prediction_question") or None,
-        prediction_min=_or(round_form.whole(values, "prediction_min"), 0),
-        prediction_max=_or(round_form.whole(values, "prediction_max"), 10_000_000),
+        prediction_min=round_form.whole(values, "prediction_min", rounds.DEFAULT_PREDICTION_MIN),
+        prediction_max=round_form.whole(values, "prediction_max", rounds.DEFAULT_PREDICTION_MAX),
         tie_breakers=round_form.tie_breakers(values),
         explanations_after_close=values.get("explanations_immediately") != "1",
-        grace_s=_or(round_form.whole(values, "grace_s"), rounds.DEFAULT_GRACE_S),
+        grace_s=round_form.whole(values, "grace_s", rounds.DEFAULT_GRACE_S),
         now=clock.now(),
     )
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)

@@ -243,9 +243,9 @@ def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
             "prediction_min",
             "prediction_max",
         ):
-            if not raw.strip().isdigit():
+            changes[name] = round_form.whole(form, name)
+            if changes[name] is None:
                 raise BadContest(fields={name: "Must be a whole number."})
-            changes[name] = int(raw)
         elif name == "difficulties":
             parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
             if not all(p.isdigit() for p in parts):

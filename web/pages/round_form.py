@@ -4,10 +4,11 @@ the order of the tie-breakers (the rule itself is in `contests.ranking`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 from contests.errors import BadContest
 from contests.ranking import DEFAULT_TIE_BREAKERS
+from contests.rounds import DEFAULT_GRACE_S, DEFAULT_PREDICTION_MAX, DEFAULT_PREDICTION_MIN
 
 TIE_BREAKER_LABELS = {
     "prediction_error": "Smaller prediction error",
@@ -17,11 +18,16 @@ TIE_BREAKER_LABELS = {
 SLOTS = ("tie_breaker_1", "tie_breaker_2", "tie_breaker_3")
 
 
-def whole(form: Mapping[str, str], name: str) -> int | None:
-    """A whole number from the form (None when left empty; 422 naming the field if not)."""
+@overload
+def whole(form: Mapping[str, str], name: str) -> int | None: ...
+@overload
+def whole(form: Mapping[str, str], name: str, default: int) -> int: ...
+def whole(form: Mapping[str, str], name: str, default: int | None = None) -> int | None:
+    """A whole number from the form (`default` when left empty; 422 naming the field if
+    not a whole number)."""
     raw = form.get(name, "").strip()
     if not raw:
-        return None
+        return default
     if not raw.isdigit():
         raise BadContest(fields={name: "Must be a whole number."})
     return int(raw)
@@ -41,7 +47,9 @@ def values(round_: Any | None) -> dict[str, str]:
     """The shared fields' values for a form (a new round: the defaults)."""
     order = list(round_.tie_breakers if round_ is not None else DEFAULT_TIE_BREAKERS)
     out = {slot: (order[n] if n < len(order) else "") for n, slot in enumerate(SLOTS)}
-    out["grace_s"] = str(round_.grace_s if round_ is not None else 5)
-    out["prediction_min"] = str(round_.prediction_min if round_ is not None else 0)
-    out["prediction_max"] = str(round_.prediction_max if round_ is not None else 10_000_000)
+    if round_ is None:
+        grace, low, high = DEFAULT_GRACE_S, DEFAULT_PREDICTION_MIN, DEFAULT_PREDICTION_MAX
+    else:
+        grace, low, high = round_.grace_s, round_.prediction_min, round_.prediction_max
+    out["grace_s"], out["prediction_min"], out["prediction_max"] = str(grace), str(low), str(high)
     return out

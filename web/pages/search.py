@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts import units
 from accounts.models import Unit
+from ideas.identity import NO_HIDDEN
 from search import service
 from web import context
 from web.api.search import SearchParams, count_search, hit_out, read_params
@@ -72,9 +73,10 @@ async def search_page(request: Request) -> Response:
     params = read_params(request)
     searched = bool(request.query_params)
     result = None
-    hidden = await context.hidden_ideas(request)
+    hidden = NO_HIDDEN
     if searched:
         await count_search(request)
+        hidden = await context.hidden_ideas(request)
         result = await service.find(
             params.type,
             params.q,

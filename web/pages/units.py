@@ -72,8 +72,6 @@ async def _members(request: Request, unit: Unit) -> dict[str, object]:
 
 async def _page(request: Request, unit: Unit | None, **extra: object) -> Response:
     who = context.principal(request)
-    if who is not None and who.must_change_password:
-        return RedirectResponse("/me", status_code=303)
     parent_id = unit.id if unit else None
     children, total = await units.list_units(parent_id, offset=0, limit=500)
     chain = await units.ancestors(unit) if unit else []
