@@ -37,7 +37,7 @@ from accounts.errors import (
     WrongPassword,
 )
 from accounts.models import Member, Role, RoleName, Unit, search_name
-from accounts.permissions import Grant, Principal, may_grant, may_manage_member
+from accounts.permissions import Principal, grants_of, may_grant, may_manage_member
 from accounts.units import NATIONAL_CODE, require_unit
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
@@ -63,18 +63,13 @@ async def change_password(
         await tokens.end_all(member.id, keep_session=keep_session)
 
 
-async def _grants(member_id: int) -> tuple[Grant, ...]:
-    roles = await Role.filter(member_id=member_id).prefetch_related("unit")
-    return tuple(Grant(RoleName(r.role), r.unit_id, r.unit.path) for r in roles)
-
-
 async def member_to_manage(who: Principal, member_id: int) -> Member:
     """The member, when `who` may manage them (module doc); 404 / 403 / 409 otherwise."""
     member = await Member.get_or_none(id=member_id)
     if member is None:
         raise MemberNotFound()
     unit = await Unit.get(id=member.unit_id)
-    if not may_manage_member(who, unit.path, await _grants(member.id)):
+    if not may_manage_member(who, unit.path, (await grants_of([member.id])).get(member.id, ())):
         raise NotAllowed()
     if member.id == who.member_id:
         raise NotOnYourself()

@@ -61,16 +61,23 @@ class Principal:
         return [g.unit_path for g in self.grants if g.role == RoleName.ORGANIZER]
 
 
+async def grants_of(member_ids: list[int]) -> dict[int, tuple[Grant, ...]]:
+    """The roles of these members as grants (one query; members without roles: absent)."""
+    found: dict[int, list[Grant]] = {}
+    for r in await Role.filter(member_id__in=member_ids).prefetch_related("unit"):
+        found.setdefault(r.member_id, []).append(Grant(RoleName(r.role), r.unit_id, r.unit.path))
+    return {member_id: tuple(grants) for member_id, grants in found.items()}
+
+
 async def load_principal(member: Member) -> Principal:
     unit = await Unit.get(id=member.unit_id)
-    roles = await Role.filter(member_id=member.id).prefetch_related("unit")
     return Principal(
         member_id=member.id,
         display_name=member.display_name,
         unit_id=member.unit_id,
         unit_path=unit.path,
         birth_year=member.birth_year,
-        grants=tuple(Grant(RoleName(r.role), r.unit_id, r.unit.path) for r in roles),
+        grants=(await grants_of([member.id])).get(member.id, ()),
         must_change_password=member.must_change_password,
     )
 

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts import management, service, units
 from accounts.models import Member, Role, RoleName, Unit, UnitLevel
-from accounts.permissions import Grant, may_grant, may_manage_member, require_member
+from accounts.permissions import grants_of, may_grant, may_manage_member, require_member
 from core.errors import DomainError
 from web import context, i18n
 from web.auth import forget_all
@@ -50,16 +50,13 @@ async def _members(request: Request, unit: Unit) -> dict[str, object]:
     found, total = await management.members_of_unit(
         who, unit, name=name, offset=(page - 1) * per_page
     )
-    roles = await Role.filter(member_id__in=[m.id for m in found]).prefetch_related("unit")
-    grants: dict[int, list[Grant]] = {}
-    for r in roles:
-        grants.setdefault(r.member_id, []).append(Grant(RoleName(r.role), r.unit_id, r.unit.path))
+    grants = await grants_of([m.id for m in found])
     return {
         "unit_members": [
             {
                 "member": m,
                 "may_manage": m.id != who.member_id
-                and may_manage_member(who, unit.path, tuple(grants.get(m.id, []))),
+                and may_manage_member(who, unit.path, grants.get(m.id, ())),
             }
             for m in found
         ],
