@@ -25,7 +25,7 @@ from tortoise.expressions import F, Q
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from core import clock
+from core import clock, db
 
 
 class OutboxEvent(Model):
@@ -84,9 +84,10 @@ async def claim(limit: int, topics: Sequence[str], lease_s: float = LEASE_S) -> 
     transaction of two."""
     now = clock.now()
     until = now + timedelta(seconds=lease_s)
-    conn = connections.get("default")
-    if conn.capabilities.dialect == "postgres":
-        found = await conn.execute_query_dict(_CLAIM_PG, [until, now, list(topics), limit])
+    if db.is_postgres():
+        found = await connections.get("default").execute_query_dict(
+            _CLAIM_PG, [until, now, list(topics), limit]
+        )
         rows = [OutboxEvent(**r) for r in found]
         return sorted(rows, key=lambda r: r.id)
     async with in_transaction() as tx:

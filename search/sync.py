@@ -111,12 +111,17 @@ async def kick() -> None:
             ahead = state.queued_slot - KICK_MARGIN_S > now
             if not (ahead and await queue.is_queued(_job_id(state.queued_slot))):
                 slot = drain_slot(now)
-                await queue.enqueue(DRAIN_TASK, job_id=_job_id(slot), at=slot)
+                await _queue_drain(slot)
                 state.queued_slot = slot
                 state.enqueues += 1
         except Exception:  # the queue being down must not fail the write that just committed
             log.warning("search kick failed; the drain cron will catch up", exc_info=True)
         state.covered = upto
+
+
+async def _queue_drain(slot: float) -> None:
+    """Queue the drain of `slot` (its job id names the slot: see `kick`)."""
+    await queue.enqueue(DRAIN_TASK, job_id=_job_id(slot), at=slot)
 
 
 def _job_id(slot: float) -> str:
@@ -194,7 +199,7 @@ async def follow_up(report: DrainReport) -> None:
         return
     slot = drain_slot(time.time() + (RETRY_S if report.failed else 0.0))
     try:
-        await queue.enqueue(DRAIN_TASK, job_id=_job_id(slot), at=slot)
+        await _queue_drain(slot)
     except Exception:
         log.warning("could not queue the next search drain; the cron will", exc_info=True)
 

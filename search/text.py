@@ -93,7 +93,7 @@ def highlight(text: str, wanted: list[str]) -> str:
 
 def snippet(text: str, wanted: list[str], size: int = SNIPPET_WORDS) -> str:
     """About `size` words of `text` around the first match, highlighted; … marks cuts."""
-    spans = [m.span() for m in _WORD.finditer(text)]
+    spans = word_spans(text)
     if not spans:
         return escape(text[:200])
     first = 0
