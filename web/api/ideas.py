@@ -31,11 +31,10 @@ from ideas.schemas import (
 )
 from web import context, write_limits
 from web.api import ideas_engagement, ideas_files, ideas_organiser
-from web.api.ideas_files import read_upload, storage
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
 
-__all__ = ["IdeaQuery", "list_query", "read_upload", "routes", "storage"]
+__all__ = ["IdeaQuery", "list_query", "routes"]
 
 PublicStatus = Literal["submitted", "under_review", "accepted", "rejected", "implemented"]
 

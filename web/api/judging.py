@@ -11,7 +11,7 @@ from contests.judging import entries, exports, present, progress, ranking, revie
 from contests.judging import schemas as s
 from web import context
 from web.api import judging_manage
-from web.api.ideas import storage
+from web.api.ideas_files import storage
 from web.files import file_response
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
