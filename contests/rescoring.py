@@ -72,11 +72,13 @@ async def rescore_round(round_id: int, now: datetime, keepalive: Keepalive | Non
         last = int(rows[-1][0])
         if keepalive is not None:
             await keepalive()
-    await scoring.score_round(round_.id, now)  # anything submitted meanwhile
     if round_.frozen_at is not None:
         await Round.filter(id=round_.id).update(frozen_at=None)
         round_.frozen_at = None
-        await rounds.freeze(round_, now, keepalive=keepalive)  # it froze before, so it is due
+        # It froze before, so it is due; freezing scores what was submitted meanwhile.
+        await rounds.freeze(round_, now, keepalive=keepalive, request_rebuild=False)
+    else:
+        await scoring.score_round(round_.id, now)  # anything submitted meanwhile
     await rebuilds.rebuild(round_, keepalive)  # after freezing: ordered by the final answer
     await Round.filter(id=round_.id, rescore_requested_at=mark).update(rescore_requested_at=None)
     return changed

@@ -294,12 +294,19 @@ def freeze_due(round_: Round, now: datetime) -> bool:
     return now >= round_.closes_at + timedelta(seconds=round_.grace_s)
 
 
-async def freeze(round_: Round, now: datetime, *, keepalive: Keepalive | None = None) -> bool:
+async def freeze(
+    round_: Round,
+    now: datetime,
+    *,
+    keepalive: Keepalive | None = None,
+    request_rebuild: bool = True,
+) -> bool:
     """Close the round for good (see the module docstring). Idempotent; False when it is
     not yet due. Call it under the round's scoring lock (the cron, re-scoring and
     `freeze_locked` do; `keepalive` extends it). The final ranks are stored in chunks of
     one statement each; the Redis board (whose order now knows the prediction's true
-    answer) is dropped and rebuilt by the worker, reads use the stored ranks meanwhile."""
+    answer) is dropped and rebuilt by the worker (`request_rebuild`; a caller that rebuilds
+    it at once says False), reads use the stored ranks meanwhile."""
     if round_.frozen_at is not None:
         return True
     if not freeze_due(round_, now):
@@ -334,7 +341,8 @@ async def freeze(round_: Round, now: datetime, *, keepalive: Keepalive | None = 
         )
     if leaderboard.started():
         await leaderboard.clear(round_.id)
-        await rebuilds.request(round_.id)
+        if request_rebuild:
+            await rebuilds.request(round_.id)
     return True
 
 
