@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise import connections
 
-from accounts.models import ApiToken, Member, RoleName, WebSession
+from accounts.models import ApiToken, RoleName, WebSession
 from accounts.permissions import Grant, Principal
 from core import clock
 from core.db import is_postgres
@@ -32,16 +33,24 @@ async def issue_api_token(member_id: int) -> str:
     return token
 
 
-_PRINCIPAL = """
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a token or session key names, and until when that credential holds."""
+
+    principal: Principal
+    expires_at: datetime
+
+
+_SIGNED_IN = """
 SELECT m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, m.must_change_password,
        u.path, t.expires_at,
        r.role, r.unit_id AS role_unit_id, ru.path AS role_path
-FROM api_token t
+FROM {table} t
 JOIN member m ON m.id = t.member_id
 JOIN unit u ON u.id = m.unit_id
 LEFT JOIN role r ON r.member_id = m.id
 LEFT JOIN unit ru ON ru.id = r.unit_id
-WHERE t.token_hash = {param}
+WHERE t.{column} = {param}
 ORDER BY r.id
 """
 
@@ -50,18 +59,21 @@ def _as_datetime(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def principal_for_api_token(token: str) -> Principal | None:
-    """The principal behind an unexpired token of an active member, as `load_principal`
-    builds it, read in one statement: every API request with a bearer token needs it."""
+async def _signed_in(table: str, column: str, secret: str) -> SignedIn | None:
+    """The principal behind an unexpired credential of an active member, as
+    `load_principal` builds it, read in one statement: every signed-in request needs it
+    (once per process and a few minutes: `web.principals`)."""
     conn = connections.get("default")
-    sql = _PRINCIPAL.format(param="$1" if is_postgres() else "?")
-    rows = await conn.execute_query_dict(sql, [digest(token)])
+    param = "$1" if is_postgres() else "?"
+    sql = _SIGNED_IN.format(table=table, column=column, param=param)
+    rows = await conn.execute_query_dict(sql, [digest(secret)])
     if not rows:
         return None
     row = rows[0]
-    if not row["is_active"] or _as_datetime(row["expires_at"]) <= clock.now():
+    expires_at = _as_datetime(row["expires_at"])
+    if not row["is_active"] or expires_at <= clock.now():
         return None
-    return Principal(
+    principal = Principal(
         member_id=int(row["id"]),
         display_name=str(row["display_name"]),
         unit_id=int(row["unit_id"]),
@@ -74,6 +86,17 @@ async def principal_for_api_token(token: str) -> Principal | None:
         ),
         must_change_password=bool(row["must_change_password"]),
     )
+    return SignedIn(principal, expires_at)
+
+
+async def signed_in_by_token(token: str) -> SignedIn | None:
+    """Who this API token names (None: unknown, expired, or the member is deactivated)."""
+    return await _signed_in("api_token", "token_hash", token)
+
+
+async def signed_in_by_session(key: str) -> SignedIn | None:
+    """Who this web session key names (None: unknown, expired, or deactivated)."""
+    return await _signed_in("web_session", "key_hash", key)
 
 
 async def revoke_api_token(token: str) -> None:
@@ -93,13 +116,6 @@ async def start_session(member_id: int, max_age_s: int, old_key: str | None = No
         expires_at=now + timedelta(seconds=max_age_s),
     )
     return key
-
-
-async def member_for_session(key: str) -> Member | None:
-    row = await WebSession.get_or_none(key_hash=digest(key), expires_at__gt=clock.now())
-    if row is None:
-        return None
-    return await Member.get_or_none(id=row.member_id, is_active=True)
 
 
 async def end_session(key: str) -> None:

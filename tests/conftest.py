@@ -29,8 +29,8 @@ from tortoise import Tortoise, connections
 from contests import autosave, board_reads
 from core import clock, db
 from core.settings import Settings
-from web import auth
 from web.app import create_app
+from web.principals import principals
 
 TMP = Path(tempfile.mkdtemp(prefix="ideabank-tests-"))
 
@@ -136,7 +136,7 @@ async def redis(app: Starlette, database: None) -> Redis:
 @pytest.fixture(autouse=True)
 def fresh_process_state() -> Iterator[None]:
     """Caches and the clock start clean in every test."""
-    auth.forget_all()
+    principals.forget_all()
     board_reads.forget_all()
     autosave.forget_all()
     clock.reset()

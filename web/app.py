@@ -19,6 +19,7 @@ from core.settings import Settings, get_settings
 from web.auth import AuthMiddleware
 from web.errors import HANDLERS
 from web.metrics import EdgeMiddleware
+from web.principals import principals
 from web.ratelimit import Limiter
 from web.routing import IndexedRouter
 from workers.broker import stop_embedded
@@ -92,6 +93,7 @@ def create_app(
             await db.init(settings)
         services = await runtime.start(settings, run_worker=settings.run_worker_in_process)
         app.state.services = services
+        await principals.start(services.pool)
         app.state.limiter = Limiter(
             services.broker.limits_uri, connection_pool=services.pool.connection_pool
         )
@@ -100,6 +102,7 @@ def create_app(
         try:
             yield
         finally:
+            await principals.stop()
             await runtime.stop(services)
             if manage_db:
                 await db.close()

@@ -4,7 +4,8 @@ One pure-ASGI middleware resolves, for every request:
 - the language (`?lang=`, the `lang` cookie, `Accept-Language`; Vietnamese by default);
 - the session key: a random key in a signed, HttpOnly, SameSite=Lax cookie (Secure over
   https). Every visitor gets one; logging in rotates it; only its hash is stored;
-- the principal, from `Authorization: Bearer` or the session, cached briefly per process;
+- the principal, from `Authorization: Bearer` or the session (`web.principals` remembers
+  them per process and forgets a changed member everywhere at once);
 - CSRF: a write that rides on the session cookie (no bearer token) must carry the token
   `HMAC(secret, session key)` in the `X-CSRF-Token` header or, for forms, the `csrf_token`
   field (checked by `web.parsing.read_form`, the only way routes read forms).
@@ -15,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import unquote_plus
@@ -25,33 +25,16 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from accounts import tokens
 from accounts.errors import PasswordChangeRequired
-from accounts.permissions import Principal, load_principal
 from core.settings import Settings
 from web import i18n
 from web.errors import error_body
+from web.principals import principals
 
 SESSION_COOKIE = "ib_session"
 LANG_COOKIE = "lang"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-CACHE_TTL_S = 20.0  # a revoked session or role may act for at most this long on other processes
-
-_cache: dict[str, tuple[float, Principal | None]] = {}
-
-
-def _cache_get(key: str) -> tuple[bool, Principal | None]:
-    hit = _cache.get(key)
-    if hit and hit[0] > time.monotonic():
-        return True, hit[1]
-    return False, None
-
-
-def _cache_put(key: str, principal: Principal | None) -> None:
-    if len(_cache) > 50_000:
-        _cache.clear()
-    _cache[key] = (time.monotonic() + CACHE_TTL_S, principal)
 
 
 def _query_lang(query: bytes) -> str | None:
@@ -63,34 +46,6 @@ def _query_lang(query: bytes) -> str | None:
         if part.startswith(b"lang="):
             found = unquote_plus(part[5:].decode("latin-1"))
     return found
-
-
-def forget(key: str) -> None:
-    """Drop a cached principal (after logout, role changes)."""
-    _cache.pop("s:" + key, None)
-    _cache.pop("t:" + key, None)
-
-
-def forget_all() -> None:
-    """Drop every cached principal (passwords, roles or accounts changed)."""
-    _cache.clear()
-
-
-async def principal_for_token(token: str) -> Principal | None:
-    found, principal = _cache_get("t:" + token)
-    if not found:
-        principal = await tokens.principal_for_api_token(token)
-        _cache_put("t:" + token, principal)
-    return principal
-
-
-async def principal_for_session(key: str) -> Principal | None:
-    found, principal = _cache_get("s:" + key)
-    if not found:
-        member = await tokens.member_for_session(key)
-        principal = await load_principal(member) if member else None
-        _cache_put("s:" + key, principal)
-    return principal
 
 
 def csrf_for(secret: str, session_key: str) -> str:
@@ -108,7 +63,6 @@ def csrf_ok(request: Request, supplied: str | None) -> bool:
 
 def begin_session(request: Request, key: str) -> None:
     """Make the response set this (new) session key: called after login."""
-    forget(request.state.session_key)
     request.state.session_key = key
     request.state.set_session = True
 
@@ -173,12 +127,12 @@ class AuthMiddleware:
         state["csrf_pending"] = False
 
         if authorization and authorization[:7].lower() == "bearer ":
-            state["principal"] = await principal_for_token(authorization[7:].strip())
+            state["principal"] = await principals.by_token(authorization[7:].strip())
             state["auth"] = "token"
         else:
             state["auth"] = "session"
             if key is not None:
-                state["principal"] = await principal_for_session(key)
+                state["principal"] = await principals.by_session(key)
             if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in cookies:
                 if supplied:
                     if not hmac.compare_digest(

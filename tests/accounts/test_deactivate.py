@@ -25,7 +25,7 @@ async def test_deactivated_member_is_out_until_reactivated(client: httpx2.AsyncC
     assert r.json()["is_active"] is False and r.json()["id"] == who.id
     assert (await client.get("/api/v1/me", headers=headers)).status_code == 401
     assert await ApiToken.filter(member_id=who.id).count() == 0
-    assert await tokens.member_for_session(session) is None
+    assert await tokens.signed_in_by_session(session) is None
     assert await WebSession.filter(member_id=who.id).count() == 0
 
     login = await client.post(

@@ -128,7 +128,7 @@ async def test_page_change_keeps_this_session_and_ends_the_others(
     assert done.status_code == 200
     assert "Mật khẩu của bạn đã được đổi." in done.text
     assert client.cookies.get("ib_session") != before  # re-issued
-    assert await tokens.member_for_session(elsewhere) is None
+    assert await tokens.signed_in_by_session(elsewhere) is None
     assert await WebSession.filter(member_id=who.id).count() == 1
     still = await client.get("/me")
     assert still.status_code == 200

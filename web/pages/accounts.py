@@ -16,11 +16,12 @@ from accounts.models import Role, Unit, UnitLevel
 from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
 from web import context, i18n
-from web.auth import begin_session, forget
+from web.auth import begin_session
 from web.errors import field_errors
 from web.login import change_password, login
 from web.login import register as register_member
 from web.parsing import form_model, read_form
+from web.principals import principals
 from web.templating import render
 
 
@@ -62,6 +63,9 @@ async def _start_session(request: Request, member_id: int) -> None:
     key = await tokens.start_session(
         member_id, context.settings(request).session_max_age_s, old_key=request.state.session_key
     )
+    before = context.principal(request)
+    if before is not None:  # the old key named someone: it is gone in every process too
+        await principals.forget_member(before.member_id)
     begin_session(request, key)
 
 
@@ -69,7 +73,9 @@ async def logout(request: Request) -> Response:
     await read_form(request)
     key = request.state.session_key
     await tokens.end_session(key)
-    forget(key)
+    who = context.principal(request)
+    if who is not None:
+        await principals.forget_member(who.member_id)
     request.state.clear_session = True
     request.state.set_session = False
     return RedirectResponse("/", status_code=303)

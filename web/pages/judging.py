@@ -30,9 +30,9 @@ from core import clock
 from core.errors import DomainError
 from ideas.models import Idea, IdeaField
 from web import context, i18n
-from web.auth import forget_all
 from web.errors import field_errors
 from web.parsing import form_model, path_int, read_form
+from web.principals import principals
 from web.templating import render
 
 
@@ -265,7 +265,7 @@ async def manage_submit(request: Request) -> Response:
             member_id = await _member_by_ref(str(form.get("member") or ""))
             field = str(form.get("field") or "") or None
             await judges.add_judge(who, contest_id, member_id, field)
-            forget_all()
+            await principals.forget_member(member_id)
         elif action == "remove-judge":
             await judges.remove_judge(who, contest_id, int(str(form.get("member_id") or 0)))
         elif action == "assign":

@@ -17,9 +17,9 @@ from accounts.models import Member, Role, RoleName, Unit, UnitLevel
 from accounts.permissions import grants_of, may_grant, may_manage_member, require_member
 from core.errors import DomainError
 from web import context, i18n
-from web.auth import forget_all
 from web.errors import field_errors
 from web.parsing import form_model, read_form
+from web.principals import principals
 from web.templating import render
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)]
@@ -149,7 +149,7 @@ async def grant_role(request: Request) -> Response:
             request, unit, errors={"email": i18n.gettext("No member has this e-mail.")}
         )
     await service.grant_role(who, member_id=member.id, role=data.role, unit_id=unit.id)
-    forget_all()
+    await principals.forget_member(member.id)
     return await _page(
         request,
         unit,
@@ -166,7 +166,7 @@ async def revoke_role(request: Request) -> Response:
     who = require_member(context.principal(request))
     unit = await units.get_unit(int(request.path_params["id"]))
     role = await management.revoke_role(who, int(request.path_params["role_id"]))
-    forget_all()
+    await principals.forget_member(role.member_id)
     member = await Member.get(id=role.member_id)
     return await _page(
         request,
@@ -198,7 +198,7 @@ async def _manage_member(request: Request, action: str) -> Response:
             else "{name} is deactivated: they can no longer log in."
         )
         extra["notice"] = i18n.gettext(message, name=member.display_name)
-    forget_all()
+    await principals.forget_member(member_id)
     # Rendered, not redirected: a temporary password is shown once and never put in a URL.
     return await _page(request, unit, **extra)
 

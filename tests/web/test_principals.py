@@ -1,0 +1,139 @@
+"""Each web process remembers principals, and forgets a changed member in every process at
+once. "Another process" here is a second `PrincipalCache` listening on the same Redis, as
+a second uvicorn worker's does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx2
+import pytest
+import pytest_asyncio
+from itsdangerous import TimestampSigner
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from accounts import tokens
+from accounts.models import Role, RoleName
+from core import clock
+from tests import factories
+from tests.web.test_sessions import csrf_from, log_in
+from web import principals as principals_module
+from web.auth import SESSION_COOKIE
+from web.principals import SHORT_TTL_S, TTL_S, PrincipalCache
+
+
+@pytest_asyncio.fixture
+async def other(redis: Redis) -> AsyncIterator[PrincipalCache]:
+    cache = PrincipalCache()
+    await cache.start(redis)
+    assert cache.hearing
+    yield cache
+    await cache.stop()
+
+
+async def test_a_role_revoked_in_one_process_is_gone_from_the_others_at_once(
+    client: httpx2.AsyncClient, other: PrincipalCache
+) -> None:
+    tree = await factories.unit_tree()
+    admin = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    organiser = await factories.member(
+        tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi), (RoleName.JUDGE, tree.hanoi))
+    )
+    token = (await factories.bearer(organiser))["Authorization"][7:]
+    before = await other.by_token(token)
+    assert before is not None and before.organizes(tree.hoan_kiem.path) and before.is_judge
+
+    # A change nobody announces is not seen: the other process answers from memory …
+    judge_role = await Role.get(member_id=organiser.id, role=RoleName.JUDGE)
+    await judge_role.delete()
+    remembered = await other.by_token(token)
+    assert remembered is not None and remembered.is_judge
+
+    # … and the one announced by the API reaches it before anyone could ask again.
+    role = await Role.get(member_id=organiser.id, role=RoleName.ORGANIZER)
+    heard = other.heard
+    r = await client.delete(f"/api/v1/roles/{role.id}", headers=await factories.bearer(admin))
+    assert r.status_code == 204, r.text
+    await asyncio.wait_for(other.until_heard(heard + 1), 5)
+    after = await other.by_token(token)
+    assert after is not None
+    assert not after.organizes(tree.hoan_kiem.path) and not after.is_judge
+
+
+async def test_logging_out_ends_the_session_in_every_process(
+    client: httpx2.AsyncClient, other: PrincipalCache, app: Starlette
+) -> None:
+    tree = await factories.unit_tree()
+    someone = await factories.member(tree.chapter)
+    assert (await log_in(client, someone.email, factories.PASSWORD)).status_code == 303
+    signer = TimestampSigner(app.state.settings.secret_key, salt="ideabank.session")
+    key = signer.unsign(client.cookies[SESSION_COOKIE]).decode()
+    signed_in = await other.by_session(key)
+    assert signed_in is not None and signed_in.member_id == someone.id
+
+    heard = other.heard
+    page = await client.get("/me")
+    r = await client.post("/logout", data={"csrf_token": csrf_from(page.text)})
+    assert r.status_code == 303
+    await asyncio.wait_for(other.until_heard(heard + 1), 5)
+    assert await other.by_session(key) is None
+
+
+async def test_a_process_that_hears_nothing_keeps_principals_briefly(database: None) -> None:
+    tree = await factories.unit_tree()
+    organiser = await factories.member(tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi),))
+    token = await tokens.issue_api_token(organiser.id)
+    deaf = PrincipalCache()  # never started: it cannot learn of changes
+    assert (await deaf.by_token(token)) is not None
+    await Role.filter(member_id=organiser.id).delete()
+    clock.travel(timedelta(seconds=SHORT_TTL_S - 1))
+    assert (found := await deaf.by_token(token)) is not None and found.is_organizer
+    clock.travel(timedelta(seconds=2))
+    assert (found := await deaf.by_token(token)) is not None and not found.is_organizer
+
+
+async def test_a_listening_process_keeps_them_longer_but_never_past_the_credential(
+    other: PrincipalCache,
+) -> None:
+    tree = await factories.unit_tree()
+    organiser = await factories.member(tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi),))
+    token = await tokens.issue_api_token(organiser.id)
+    assert (await other.by_token(token)) is not None
+    await Role.filter(member_id=organiser.id).delete()
+    clock.travel(timedelta(seconds=TTL_S - 1))
+    assert (found := await other.by_token(token)) is not None and found.is_organizer
+    clock.travel(timedelta(seconds=2))
+    assert (found := await other.by_token(token)) is not None and not found.is_organizer
+
+    # A token that ends sooner than the cache would keep it ends on time.
+    clock.reset()
+    short = await tokens.issue_api_token(organiser.id)
+    clock.travel(tokens.API_TOKEN_TTL - timedelta(seconds=10))
+    assert await other.by_token(short) is not None
+    clock.travel(timedelta(seconds=11))
+    assert await other.by_token(short) is None
+
+
+async def test_a_lookup_that_overlaps_a_forgetting_is_not_kept(
+    other: PrincipalCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = await factories.unit_tree()
+    organiser = await factories.member(tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi),))
+    token = await tokens.issue_api_token(organiser.id)
+    read = tokens.signed_in_by_token
+
+    async def read_then_role_revoked(secret: str) -> tokens.SignedIn | None:
+        found = await read(secret)  # the old roles …
+        await Role.filter(member_id=organiser.id).delete()  # … revoked and announced meanwhile
+        await other.forget_member(organiser.id)
+        return found
+
+    monkeypatch.setattr(principals_module.tokens, "signed_in_by_token", read_then_role_revoked)
+    stale = await other.by_token(token)
+    assert stale is not None and stale.is_organizer  # this request began before the change
+    monkeypatch.setattr(principals_module.tokens, "signed_in_by_token", read)
+    fresh = await other.by_token(token)
+    assert fresh is not None and not fresh.is_organizer
