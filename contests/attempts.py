@@ -170,9 +170,7 @@ async def save_answers(
     clean = check_answers(found.option_order, round_, answers, prediction)
     not_before = now - timedelta(seconds=round_.grace_s)
     if is_postgres():
-        stored = await autosave.batcher().save(
-            found.id, who.member_id, clean, prediction, not_before
-        )
+        stored = await autosave.save(found.id, who.member_id, clean, prediction, not_before)
     else:
         stored = await _save_one(found.id, clean, prediction, not_before)
     if stored is None:

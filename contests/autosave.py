@@ -17,14 +17,14 @@ Rules written here once:
 
 from __future__ import annotations
 
-import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from tortoise import connections
 
+from core.batching import Batcher
 from core.db import is_postgres
 
 MAX_BATCH = 1000
@@ -101,71 +101,59 @@ RETURNING a.id, a.deadline, (SELECT count(*) FROM jsonb_object_keys(a.answers)) 
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Save:
     attempt_id: int
     member_id: int
     answers: str  # JSON object
     prediction: int | None
     not_before: datetime  # the deadline may not be earlier than this (now - grace)
-    future: asyncio.Future[Stored | None] = field(repr=False)
 
 
-class SaveBatcher:
-    """Groups concurrent autosaves of this process (see the module rules)."""
+async def _write_batch(batch: list[_Save]) -> list[Stored | Exception | None]:
+    """What is stored after each save of the batch (None: the attempt took no more), part
+    by part (`_one_per_attempt`); a part that fails fails for its own saves only."""
+    answers: list[Stored | Exception | None] = [None] * len(batch)
+    at = {id(s): n for n, s in enumerate(batch)}
+    for part in _one_per_attempt(batch):
+        try:
+            stored = await _write(part)
+        except Exception as exc:
+            for s in part:
+                answers[at[id(s)]] = exc
+            continue
+        for s in part:
+            answers[at[id(s)]] = stored.get(s.attempt_id)
+    return answers
 
-    def __init__(self, max_batch: int = MAX_BATCH) -> None:
-        self.max_batch = max_batch
-        self._pending: list[_Save] = []
-        self._running: asyncio.Task[None] | None = None
-        self.statements = 0
 
-    async def save(
-        self,
-        attempt_id: int,
-        member_id: int,
-        answers: dict[str, list[int]],
-        prediction: int | None,
-        not_before: datetime,
-    ) -> Stored | None:
-        """What is stored after this save; None when the attempt takes no more answers."""
-        future: asyncio.Future[Stored | None] = asyncio.get_running_loop().create_future()
-        self._pending.append(
-            _Save(attempt_id, member_id, json.dumps(answers), prediction, not_before, future)
-        )
-        if self._running is None or self._running.done():
-            self._running = asyncio.create_task(self._drain())
-        return await future
+async def _write(part: list[_Save]) -> dict[int, Stored]:
+    rows = await connections.get("default").execute_query_dict(
+        _MERGE,
+        [
+            [s.attempt_id for s in part],
+            [s.member_id for s in part],
+            [s.answers for s in part],
+            [s.prediction for s in part],
+            [s.not_before for s in part],
+        ],
+    )
+    return {int(r["id"]): Stored(int(r["saved"]), r["deadline"]) for r in rows}
 
-    async def _drain(self) -> None:
-        await asyncio.sleep(0)  # let the saves of this loop turn join
-        while self._pending:
-            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
-            for part in _one_per_attempt(batch):
-                try:
-                    stored = await self._write(part)
-                except Exception as exc:  # every waiter learns, none hangs
-                    for s in part:
-                        if not s.future.done():
-                            s.future.set_exception(exc)
-                    continue
-                for s in part:
-                    if not s.future.done():
-                        s.future.set_result(stored.get(s.attempt_id))
 
-    async def _write(self, part: list[_Save]) -> dict[int, Stored]:
-        self.statements += 1
-        rows = await connections.get("default").execute_query_dict(
-            _MERGE,
-            [
-                [s.attempt_id for s in part],
-                [s.member_id for s in part],
-                [s.answers for s in part],
-                [s.prediction for s in part],
-                [s.not_before for s in part],
-            ],
-        )
-        return {int(r["id"]): Stored(int(r["saved"]), r["deadline"]) for r in rows}
+_batch: Batcher[_Save, Stored | None] = Batcher(_write_batch, MAX_BATCH)
+
+
+async def save(
+    attempt_id: int,
+    member_id: int,
+    answers: dict[str, list[int]],
+    prediction: int | None,
+    not_before: datetime,
+) -> Stored | None:
+    """What is stored after this save, grouped with the concurrent ones (PostgreSQL); None
+    when the attempt takes no more answers."""
+    return await _batch(_Save(attempt_id, member_id, json.dumps(answers), prediction, not_before))
 
 
 def _one_per_attempt(batch: list[_Save]) -> list[list[_Save]]:
@@ -182,13 +170,3 @@ def _one_per_attempt(batch: list[_Save]) -> list[list[_Save]]:
             parts.append([s])
             seen.append({s.attempt_id})
     return parts
-
-
-_batcher: SaveBatcher | None = None
-
-
-def batcher() -> SaveBatcher:
-    global _batcher
-    if _batcher is None:
-        _batcher = SaveBatcher()
-    return _batcher

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
 
 from contests import ranking
 from contests.models import Round
 from contests.ranking import Scored
-from core import queue
+from core import queue, scripts
+from core.batching import Batcher
 
 PUT_CHUNK = 5000
 Keepalive = Callable[[], Awaitable[None]]
@@ -234,27 +234,25 @@ return {position, redis.call('HGET', KEYS[3], ARGV[1])}
 """
 
 
-_rank_of_script: AsyncScript | None = None
+async def _ranks(batch: list[tuple[int, int]]) -> list[Any]:
+    """`_RANK_OF` for each (round, member) of the batch, in one pipeline."""
+    calls = [(_keys(round_id)[:3], [str(member_id)]) for round_id, member_id in batch]
+    return await scripts.run_many(redis(), _RANK_OF, calls)
 
 
-def _rank_script(r: Any) -> AsyncScript:
-    """`_RANK_OF`, sent by its SHA (EVALSHA; loaded again by redis-py if Redis forgot it)."""
-    global _rank_of_script
-    if _rank_of_script is None:
-        _rank_of_script = r.register_script(_RANK_OF)
-    return _rank_of_script
+# The "my rank" reads of this process that arrive together go to Redis in one round trip.
+_rank_batch: Batcher[tuple[int, int], Any] = Batcher(_ranks, max_batch=1000)
 
 
 async def rank_of(round_: Round, member_id: int, *, built: bool | None = None) -> Row | None:
     """The member's row, with their rank, or None when they are not ranked (one Redis
-    round trip); while the board is not built, `board_sql.rank_of`."""
+    round trip, shared with the concurrent ones); while the board is not built,
+    `board_sql.rank_of`."""
     if not await _ready(round_, built):
         from contests import board_sql
 
         return await board_sql.rank_of(round_, member_id)
-    board, keys, data, _ = _keys(round_.id)
-    r = redis()
-    found: Any = await _rank_script(r)(keys=[board, keys, data], args=[str(member_id)], client=r)
+    found = await _rank_batch((round_.id, member_id))
     if not found or found[1] is None:
         return None
     return _row(int(found[0]) + 1, member_id, found[1])

@@ -1,9 +1,9 @@
 """The grouped way to store new ideas (PostgreSQL): many submissions, one statement, one commit.
 
-Each web process keeps one batcher. A submission joins the current batch and waits; the
-batch is written by ONE statement (data-modifying CTEs), so every idea of the batch with
-its Idempotency-Key row, status-history row, co-author rows and outbox row is in one
-transaction, and each waiter gets its answer only after that COMMIT (the rule:
+Each web process keeps one batcher (`core.batching.Batcher`). A submission joins the current
+batch and waits; the batch is written by ONE statement (data-modifying CTEs), so every idea
+of the batch with its Idempotency-Key row, status-history row, co-author rows and outbox row
+is in one transaction, and each waiter gets its answer only after that COMMIT (the rule:
 `ideas.submission`). Ids are drawn from the idea sequence first, so the key rows can name
 their idea; `ON CONFLICT DO NOTHING` on the (member, key) pair decides, in the database,
 which request of a race made the idea: an idea whose key row was not inserted is not
@@ -19,14 +19,13 @@ before any waiter is answered (so an answered idea is always covered by a queued
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import json
 import logging
-from dataclasses import dataclass, field
 
 from tortoise import connections
 
 from core import outbox
+from core.batching import Batcher
 from ideas.documents import TOPIC
 from ideas.submission import NewIdea, Stored, earlier_idea, kick_sync, write_one
 
@@ -80,70 +79,41 @@ FROM v JOIN ids USING (n) JOIN unit AS u ON u.id = v.unit_id LEFT JOIN new USING
 """  # noqa: S608 - built from constants; every value is bound
 
 
-@dataclass
-class _Waiter:
-    idea: NewIdea
-    future: asyncio.Future[Stored] = field(repr=False)
-
-
 class SubmitBatcher:
     """Groups the concurrent submissions of this process (see the module doc)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, max_batch: int = MAX_BATCH) -> None:
-        self.loop = loop
-        self.max_batch = max_batch
-        self._pending: list[_Waiter] = []
-        self._running: asyncio.Task[None] | None = None
-        self.batches = 0
+    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+        self._batch: Batcher[NewIdea, Stored] = Batcher(self._run, max_batch)
         self.fallbacks = 0
 
+    @property
+    def batches(self) -> int:
+        return self._batch.batches
+
     async def write(self, idea: NewIdea) -> Stored:
-        future: asyncio.Future[Stored] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Waiter(idea, future))
-        if self._running is None or self._running.done():
-            # A fresh context: the batch must not inherit the caller's transaction, if any
-            # (tortoise#1855), nor anything else of the request that happened to start it.
-            self._running = asyncio.create_task(self._drain(), context=contextvars.Context())
-        return await future
+        return await self._batch(idea)
 
-    async def _drain(self) -> None:
-        await asyncio.sleep(0)  # let the submissions of this loop turn join
-        while self._pending:
-            batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
-            try:
-                results = await self._write(batch)
-            except Exception:
-                log.warning("grouped idea write failed; retrying one by one", exc_info=True)
-                self.fallbacks += 1
-                await asyncio.gather(*(self._alone(w) for w in batch))
-                await kick_sync()
-                continue
-            if any(r.created for r in results):
-                await kick_sync()  # once for the batch, before anyone is answered
-            for w, result in zip(batch, results, strict=True):
-                if not w.future.done():
-                    w.future.set_result(result)
-
-    async def _alone(self, waiter: _Waiter) -> None:
+    async def _run(self, batch: list[NewIdea]) -> list[Stored | BaseException]:
         try:
-            result = await write_one(waiter.idea)
-        except Exception as exc:  # this waiter learns; none hangs
-            if not waiter.future.done():
-                waiter.future.set_exception(exc)
-            return
-        if not waiter.future.done():
-            waiter.future.set_result(result)
+            results: list[Stored | BaseException] = list(await self._write(batch))
+        except Exception:
+            log.warning("grouped idea write failed; retrying one by one", exc_info=True)
+            self.fallbacks += 1
+            results = await asyncio.gather(*(write_one(i) for i in batch), return_exceptions=True)
+            await kick_sync()
+            return results
+        if any(isinstance(r, Stored) and r.created for r in results):
+            await kick_sync()  # once for the batch, before anyone is answered
+        return results
 
-    async def _write(self, batch: list[_Waiter]) -> list[Stored]:
-        """One statement for the batch; a result per waiter, in order."""
-        self.batches += 1
+    async def _write(self, batch: list[NewIdea]) -> list[Stored]:
+        """One statement for the batch; a result per submission, in order."""
         # Two submissions of the batch with the same member and key: only the first is
         # written, the others get its answer.
         first: dict[tuple[int, str], int] = {}
         rows: list[NewIdea] = []
         slot: list[tuple[int, bool]] = []  # per waiter: its row, and whether it repeats one
-        for w in batch:
-            idea = w.idea
+        for idea in batch:
             same = (idea.author_id, idea.key) if idea.key is not None else None
             if same is not None and same in first:
                 slot.append((first[same], True))
@@ -190,13 +160,9 @@ class SubmitBatcher:
         ]
 
 
-_batcher: SubmitBatcher | None = None
+_batcher = SubmitBatcher()
 
 
 def batcher() -> SubmitBatcher:
-    """This process's batcher (a new one for a new event loop: tests run several)."""
-    global _batcher
-    loop = asyncio.get_running_loop()
-    if _batcher is None or _batcher.loop is not loop:
-        _batcher = SubmitBatcher(loop)
+    """This process's batcher."""
     return _batcher

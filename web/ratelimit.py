@@ -6,7 +6,6 @@ limits protect the service and must not take it down with Redis (`_open_on_outag
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import math
@@ -19,8 +18,10 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
 
+from core import scripts
+from core.batching import Batcher
 from core.errors import RateLimited
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,9 @@ class Limiter:
         assert isinstance(storage, Storage)
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(storage)
-        self._pending: list[tuple[list[tuple[RateLimitItem, str]], asyncio.Future[list[Any]]]] = []
-        self._drainer: asyncio.Task[None] | None = None
+        self._batch: Batcher[list[tuple[RateLimitItem, str]], list[Any]] = Batcher(
+            self._run, max_batch=1000
+        )
 
     @_open_on_outage
     async def hit(self, limit: str | RateLimitItem, *keys: str) -> None:
@@ -89,11 +91,7 @@ class Limiter:
             for item, key in items:
                 await self.hit(item, key)
             return
-        future: asyncio.Future[list[Any]] = asyncio.get_running_loop().create_future()
-        self._pending.append((items, future))
-        if self._drainer is None or self._drainer.done():
-            self._drainer = asyncio.create_task(self._drain(bridge, script))
-        results = await future
+        results = await self._batch(items)
         for (item, key), result in zip(items, results, strict=True):
             if isinstance(result, Exception):
                 raise result
@@ -101,39 +99,30 @@ class Limiter:
                 stats = await self.strategy.get_window_stats(item, key)
                 raise RateLimited(retry_after=max(1, math.ceil(stats.reset_time - time.time())))
 
-    async def _drain(self, bridge: Any, script: Any) -> None:
-        await asyncio.sleep(0)  # let the checks of this loop turn join
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                results = await self._pipeline(
-                    bridge, script, [i for items, _ in batch for i in items]
-                )
-            except Exception as exc:  # every waiter learns, none hangs
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            at = 0
-            for items, future in batch:
-                if not future.done():
-                    future.set_result(results[at : at + len(items)])
-                at += len(items)
+    async def _run(self, batch: list[list[tuple[RateLimitItem, str]]]) -> list[list[Any]]:
+        """The checks of several requests in one pipeline; each request's results."""
+        bridge = self.storage.bridge  # type: ignore[attr-defined]
+        script = bridge.lua_acquire_moving_window
+        results = await self._pipeline(bridge, script, [i for items in batch for i in items])
+        answers: list[list[Any]] = []
+        at = 0
+        for items in batch:
+            answers.append(results[at : at + len(items)])
+            at += len(items)
+        return answers
 
     async def _pipeline(
         self, bridge: Any, script: Any, items: list[tuple[RateLimitItem, str]]
     ) -> list[Any]:
         now = time.time()
-        for _ in range(2):
-            pipe = bridge.get_connection().pipeline(transaction=False)
-            for item, key in items:
-                args = (now, item.amount, item.get_expiry(), 1)
-                pipe.evalsha(script.sha, 1, bridge.prefixed_key(item.key_for(key)), *args)
-            results: list[Any] = await pipe.execute(raise_on_error=False)
-            if not any(isinstance(r, NoScriptError) for r in results):
-                break
-            await bridge.get_connection().script_load(script.script)  # Redis restarted
-        return results
+        calls = [
+            (
+                [bridge.prefixed_key(item.key_for(key))],
+                [now, item.amount, item.get_expiry(), 1],
+            )
+            for item, key in items
+        ]
+        return await scripts.run_many(bridge.get_connection(), script.script, calls)
 
     @_open_on_outage
     async def test(self, limit: str, *keys: str) -> None:

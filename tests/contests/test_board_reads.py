@@ -114,3 +114,29 @@ def test_a_rounds_board_keys_share_one_redis_cluster_slot() -> None:
     assert key_slot(leaderboard._keys(42)[0].encode()) != key_slot(
         leaderboard._keys(43)[0].encode()
     )  # rounds spread over the cluster
+
+
+async def test_my_rank_reads_arriving_together_share_one_round_trip_and_outlive_a_script_flush(
+    client: httpx2.AsyncClient, app: Starlette
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    round_ = await Round.get(id=int(str(data["id"])))
+    at = clock.now()
+    # 30 members; more right answers rank higher
+    entries = [
+        Entry(Scored(5000 + i, 9000 + i, 1, i, 60_000, None, at), f"Thành viên {i}", "Phường")
+        for i in range(30)
+    ]
+    await leaderboard.put(round_, entries)
+    await app.state.services.pool.script_flush()  # Redis forgot "my rank"'s script
+    before = leaderboard._rank_batch.batches
+    rows = await asyncio.gather(
+        *(leaderboard.rank_of(round_, 9000 + i, built=True) for i in range(30)),
+        leaderboard.rank_of(round_, 424242, built=True),  # not on the board
+    )
+    assert [r.rank for r in rows[:30] if r is not None] == [30 - i for i in range(30)]
+    assert rows[0] is not None and rows[0].display_name == "Thành viên 0"
+    assert rows[30] is None
+    assert leaderboard._rank_batch.batches - before == 1

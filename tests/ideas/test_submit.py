@@ -223,7 +223,7 @@ async def test_a_bad_row_fails_alone_and_nothing_of_it_is_stored(database: None)
     good = [await new_idea_of(w.author, f"Ý tưởng tốt số {i}") for i in range(3)]
     # a co-author who was deleted after the check: the batch's statement fails as a whole
     bad = await new_idea_of(w.author, "Ý tưởng có đồng tác giả đã xoá", co_author_ids=[999999])
-    batcher = submit_batch.SubmitBatcher(asyncio.get_running_loop())
+    batcher = submit_batch.SubmitBatcher()
     results = await asyncio.gather(
         *(batcher.write(i) for i in [good[0], bad, good[1], good[2]]), return_exceptions=True
     )
@@ -245,7 +245,7 @@ async def test_an_answered_idea_is_committed_even_if_its_caller_rolls_back(
 ) -> None:
     w = await world()
     idea = await new_idea_of(w.author, "Ý tưởng gửi từ trong một giao dịch")
-    batcher = submit_batch.SubmitBatcher(asyncio.get_running_loop())
+    batcher = submit_batch.SubmitBatcher()
     with contextlib.suppress(LookupError):
         async with in_transaction():
             stored = await batcher.write(idea)  # the batch runs in its own transaction
@@ -275,9 +275,8 @@ async def test_one_key_racing_through_separate_transactions_makes_one_idea(
 ) -> None:
     w = await world()
     idea = await new_idea_of(w.author, "Ý tưởng gửi lại khi mạng chập chờn", key="k-1")
-    loop = asyncio.get_running_loop()
     # two web processes' batchers and two plain writes, all at the same moment
-    first, second = submit_batch.SubmitBatcher(loop), submit_batch.SubmitBatcher(loop)
+    first, second = submit_batch.SubmitBatcher(), submit_batch.SubmitBatcher()
     results = await asyncio.gather(
         first.write(idea), second.write(idea), write_one(idea), write_one(idea)
     )

@@ -20,7 +20,6 @@ from accounts.models import Role, RoleName
 from core import clock
 from tests import factories
 from tests.web.test_sessions import csrf_from, log_in
-from web import principals as principals_module
 from web.auth import SESSION_COOKIE
 from web.principals import SHORT_TTL_S, TTL_S, PrincipalCache
 
@@ -131,9 +130,9 @@ async def test_a_lookup_that_overlaps_a_forgetting_is_not_kept(
         await other.forget_member(organiser.id)
         return found
 
-    monkeypatch.setattr(principals_module.tokens, "signed_in_by_token", read_then_role_revoked)
+    monkeypatch.setattr(tokens, "signed_in_by_token", read_then_role_revoked)
     stale = await other.by_token(token)
     assert stale is not None and stale.is_organizer  # this request began before the change
-    monkeypatch.setattr(principals_module.tokens, "signed_in_by_token", read)
+    monkeypatch.setattr(tokens, "signed_in_by_token", read)
     fresh = await other.by_token(token)
     assert fresh is not None and not fresh.is_organizer
