@@ -35,7 +35,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,12 +44,12 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.cpu import CpuMeter, cpu_line
 from bench.findable import percentile, probe_findable
+from bench.load_driver import free_port, wait_up
 from bench.search_dataset import ACTIONS, FIELDS, FILLER, TOPICS
 from bench.wrk import WrkResult, run_wrk
 
@@ -71,12 +70,6 @@ app = Starlette(routes=[Route("/api/v1/ideas", echo, methods=["POST"])])
 LUA = Path(__file__).with_suffix(".lua")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def idea_body(rng: random.Random, word: str = "") -> dict[str, Any]:
     """A realistic Vietnamese idea (phrases of bench/search_dataset.py)."""
     topic = rng.choice(TOPICS)
@@ -95,19 +88,6 @@ def idea_body(rng: random.Random, word: str = "") -> dict[str, Any]:
         "tags": rng.sample(TOPICS, 2),
         "status": "submitted",
     }
-
-
-def wait_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx2.get(base + "/health", timeout=1)
-            return
-        except httpx2.HTTPError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.2)
-    raise RuntimeError(log.read_text(errors="replace")[-3000:])
 
 
 async def raw_asyncpg(

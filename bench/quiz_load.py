@@ -21,12 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,9 +33,20 @@ from typing import Any
 import asyncpg
 import httpx2
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.load_driver import (
+    ROOT,
+    describe,
+    free_port,
+    measured,
+    start,
+    stop,
+    wait_up,
+    warm_up,
+    wrk,
+    wrk_result,
+)
+
 BIN = Path(sys.executable).parent
-LUA = Path(__file__).with_name("quiz_wrk.lua")
 DB = "ib_bench_quiz"
 
 BARE_APP = """
@@ -63,135 +70,6 @@ app = Starlette(routes=[
     Route("/api/v1/rounds/{id:int}/leaderboard", board),
 ])
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_up(base: str, proc: subprocess.Popen[bytes], log: Path, path: str = "/health") -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(base + path, timeout=2).status_code < 500:
-                return
-        except httpx2.HTTPError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.3)
-    raise RuntimeError(log.read_text(errors="replace")[-3000:])
-
-
-def wrk(
-    base: str,
-    lines: Path,
-    method: str,
-    path: str,
-    *,
-    seconds: float,
-    connections: int,
-    threads: int = 2,
-    body: str | None = None,
-    delay_ms: int = 0,
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "WRK_LINES": str(lines),
-        "WRK_THREADS": str(threads),
-        "WRK_METHOD": method,
-        "WRK_PATH": path,
-        "WRK_DELAY_MS": str(delay_ms),
-    }
-    if body is not None:
-        env["WRK_BODY"] = body
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s"]
-    cmd += ["--latency", "-s", str(LUA), base]
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-
-def wrk_result(proc: subprocess.Popen[bytes]) -> dict[str, Any]:
-    out = proc.communicate()[0].decode(errors="replace")
-    found = re.search(r"^WRKJSON (.*)$", out, re.M)
-    if not found:
-        raise RuntimeError(out)
-    result: dict[str, Any] = json.loads(found.group(1))
-    result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
-    result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return result
-
-
-def run_wrk(*args: Any, **kw: Any) -> dict[str, Any]:
-    return wrk_result(wrk(*args, **kw))
-
-
-def describe(r: dict[str, Any]) -> str:
-    cpu = f", web CPU {r['cpu_us']:,.0f} µs/req" if r.get("cpu_us") else ""
-    if r.get("worker_cpu_us"):
-        cpu += f", worker CPU {r['worker_cpu_us']:,.0f} µs/req"
-    return (
-        f"{r['rate']:,.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms"
-        f", {r['errors']} errors{cpu}"
-    )
-
-
-def cpu_seconds(*roots: subprocess.Popen[bytes] | None) -> float:
-    """CPU time used so far by these processes and their children (the web processes):
-    unlike rates, it hardly changes when other work shares the cores."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [p.pid for p in roots if p is not None]
-    total = 0.0
-    while pids:
-        pid = pids.pop()
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
-
-
-def measured(
-    web: subprocess.Popen[bytes],
-    worker: subprocess.Popen[bytes] | None,
-    *args: Any,
-    **kw: Any,
-) -> dict[str, Any]:
-    """`run_wrk`, plus the CPU the web processes (and the worker) spent per request."""
-    before = cpu_seconds(web), cpu_seconds(worker)
-    result = run_wrk(*args, **kw)
-    n = max(1, result["requests"])
-    result["cpu_us"] = (cpu_seconds(web) - before[0]) / n * 1e6
-    if worker is not None:
-        result["worker_cpu_us"] = (cpu_seconds(worker) - before[1]) / n * 1e6
-    return result
-
-
-def start(
-    cmd: list[str], env: dict[str, str], log: Path, cwd: Path = ROOT
-) -> subprocess.Popen[bytes]:
-    """A server in its own process group, so that `stop` ends its children too."""
-    out = log.open("wb")
-    return subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop(*procs: subprocess.Popen[bytes] | None) -> None:
-    for proc in procs:
-        if proc is None:
-            continue
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # web processes stuck in a request
-        proc.wait()
 
 
 async def raw_updates(dsn: str, seconds: float, concurrency: int) -> float:
@@ -281,6 +159,9 @@ async def main() -> None:
     parser.add_argument("--per-member", type=int, default=20)
     parser.add_argument(
         "--score-rate", type=int, default=1000, help="background submits/s while reading"
+    )
+    parser.add_argument(
+        "--cold", action="store_true", help="no warm-up: members' first reads are measured too"
     )
     parser.add_argument("--only", default="", help="comma list of phases: submit,save,board")
     parser.add_argument("--keep", help="reuse this prepared directory (skips data preparation)")
@@ -452,10 +333,8 @@ async def main() -> None:
                 cwd=ROOT,
                 check=True,
             )
-        # warm-up: every token's principal in every process, connections of every pool
-        run_wrk(
-            base, data / "readers.txt", "GET", board_path, seconds=3, connections=args.connections
-        )
+        if not args.cold:
+            warm_up(base, data / "readers.txt", board_path, connections=args.connections)
         if "submit" in phases:
             r = results["submit"] = measured(
                 server,
