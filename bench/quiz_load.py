@@ -33,6 +33,8 @@ from typing import Any
 import asyncpg
 import httpx2
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
 from bench.load_driver import (
     ROOT,
     describe,
