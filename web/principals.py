@@ -56,6 +56,7 @@ class PrincipalCache:
         self._hearing_event = asyncio.Event()
         self._redis: Redis | None = None
         self._task: asyncio.Task[None] | None = None
+        self._users = 0  # apps of this process that started it
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -122,17 +123,22 @@ class PrincipalCache:
 
     async def start(self, redis: Redis, wait_s: float = 2.0) -> None:
         """Listen on `CHANNEL`; wait up to `wait_s` to hear (serving need not wait longer:
-        until then entries are kept briefly)."""
-        self._redis = redis
-        self._task = asyncio.create_task(self._listen_forever(), name="principals-listener")
+        until then entries are kept briefly). An app started while another one runs in
+        this process (tests) shares the listener; the last `stop` ends it."""
+        self._users += 1
+        if self._task is None:
+            self._redis = redis
+            self._task = asyncio.create_task(self._listen_forever(), name="principals-listener")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._hearing_event.wait(), wait_s)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self._users = max(0, self._users - 1)
+        if self._users or self._task is None:
+            return
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
         self._task = None
         self._redis = None
         self.hearing = False

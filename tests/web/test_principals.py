@@ -20,8 +20,9 @@ from accounts.models import Role, RoleName
 from core import clock
 from tests import factories
 from tests.web.test_sessions import csrf_from, log_in
+from web.app import create_app
 from web.auth import SESSION_COOKIE
-from web.principals import SHORT_TTL_S, TTL_S, PrincipalCache
+from web.principals import SHORT_TTL_S, TTL_S, PrincipalCache, principals
 
 
 @pytest_asyncio.fixture
@@ -136,3 +137,15 @@ async def test_a_lookup_that_overlaps_a_forgetting_is_not_kept(
     monkeypatch.setattr(tokens, "signed_in_by_token", read)
     fresh = await other.by_token(token)
     assert fresh is not None and not fresh.is_organizer
+
+
+async def test_a_second_app_of_the_process_stopping_leaves_the_first_one_announcing(
+    app: Starlette, other: PrincipalCache
+) -> None:
+    inner = create_app(app.state.settings, manage_db=False)
+    async with inner.router.lifespan_context(inner):
+        assert principals.hearing
+    assert principals.hearing  # the first app still hears …
+    heard = other.heard
+    await principals.forget_member(4242)  # … and still tells the others
+    await asyncio.wait_for(other.until_heard(heard + 1), 5)
