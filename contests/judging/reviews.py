@@ -26,6 +26,7 @@ from accounts.permissions import Principal, require_member
 from contests.judging import service
 from contests.judging.aggregation import CriterionWeight, weighted_score
 from contests.judging.blind import is_blind_now
+from contests.judging.criteria import list_criteria
 from contests.judging.errors import (
     AssignmentNotFound,
     AttachmentNotFound,
@@ -213,11 +214,32 @@ async def _author_names(idea_id: int) -> list[str]:
     return [str(m) for m in members]
 
 
-async def history(principal: Principal | None, assignment_id: int) -> list[ReviewEdit]:
+@dataclass(frozen=True)
+class ReviewHistory:
+    """One review's saved versions with what the organisers' history shows beside them.
+    For organisers only, so it names the judge; it names no author (only the idea's title)."""
+
+    assignment: Assignment
+    contest: Contest
+    judge: Member
+    idea: Idea
+    criteria: list[Criterion]
+    edits: list[ReviewEdit]  # oldest first
+
+
+async def history(principal: Principal | None, assignment_id: int) -> ReviewHistory:
     """Every saved version of a review, oldest first (organisers of the contest only)."""
     found = await Assignment.get_or_none(id=assignment_id)
     if found is None:
         raise AssignmentNotFound()
     contest = await service.contest_or_404(found.contest_id)
     service.require_organiser(principal, contest)
-    return await ReviewEdit.filter(assignment_id=assignment_id).order_by("edited_at", "id")
+    entry = await Entry.get(id=found.entry_id)
+    return ReviewHistory(
+        assignment=found,
+        contest=contest,
+        judge=await Member.get(id=found.judge_id),
+        idea=await Idea.get(id=entry.idea_id),
+        criteria=await list_criteria(contest.id),
+        edits=await ReviewEdit.filter(assignment_id=assignment_id).order_by("edited_at", "id"),
+    )

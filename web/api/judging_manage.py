@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from accounts.models import Member
 from contests.judging import (
     assignment,
     criteria,
@@ -132,20 +131,17 @@ async def declare_conflict(request: Request) -> Response:
 
 
 async def review_history(request: Request) -> Response:
-    assignment_id = path_int(request)
-    edits = await reviews.history(context.principal(request), assignment_id)
-    row = await Assignment.get(id=assignment_id)
-    judge = await Member.get(id=row.judge_id)
+    found = await reviews.history(context.principal(request), path_int(request))
     return to_json(
         s.HistoryOut(
-            assignment_id=assignment_id,
-            judge=s.MemberRef(id=judge.id, display_name=judge.display_name),
-            entry_id=row.entry_id,
+            assignment_id=found.assignment.id,
+            judge=s.MemberRef(id=found.judge.id, display_name=found.judge.display_name),
+            entry_id=found.assignment.entry_id,
             items=[
                 s.EditOut(
                     scores=e.scores, comment=e.comment, weighted=e.weighted, edited_at=e.edited_at
                 )
-                for e in edits
+                for e in found.edits
             ],
         )
     )

@@ -25,10 +25,10 @@ from contests.judging import (
 from contests.judging import schemas as s
 from contests.judging.criteria import CriterionSpec
 from contests.judging.errors import MemberNotFound
-from contests.judging.models import Assignment, Basis, Entry
+from contests.judging.models import Assignment, Basis
 from core import clock
 from core.errors import DomainError
-from ideas.models import Idea, IdeaField
+from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors
 from web.parsing import form_model, path_int, read_form
@@ -321,19 +321,16 @@ async def history_page(request: Request) -> Response:
     who = context.principal(request)
     if who is None:
         return _login_redirect(request)
-    assignment_id = path_int(request)
-    edits = await reviews.history(who, assignment_id)
-    row = await Assignment.get(id=assignment_id)
-    entry = await Entry.get(id=row.entry_id)
+    found = await reviews.history(who, path_int(request))
     return render(
         request,
         "judging/history.html",
         {
-            "contest": await service.contest_or_404(row.contest_id),
-            "judge": await Member.get(id=row.judge_id),
-            "idea": await Idea.get(id=entry.idea_id),
-            "criteria": await criteria.list_criteria(row.contest_id),
-            "edits": edits,
+            "contest": found.contest,
+            "judge": found.judge,
+            "idea": found.idea,
+            "criteria": found.criteria,
+            "edits": found.edits,
         },
     )
 

@@ -9,8 +9,16 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from contests.judging.models import Assignment, EntryResult, Notification, ReviewEdit
+from contests.judging.models import (
+    Assignment,
+    Criterion,
+    Entry,
+    EntryResult,
+    Notification,
+    ReviewEdit,
+)
 from core import clock
+from ideas.models import Idea
 from tests.contests.judging.world import World, build, ready
 from tests.factories import PASSWORD
 from tests.support import run_worker
@@ -134,7 +142,13 @@ async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None
     assert r.status_code == 200
     assert [e["comment"] for e in r.json()["items"]] == ["đầu", "sau"]
     assert r.json()["items"][1]["weighted"] == 90.0
+    row = await Assignment.get(id=item["id"])
+    assert r.json()["assignment_id"] == row.id and r.json()["entry_id"] == row.entry_id
+    assert r.json()["judge"] == {"id": w.judges[0].id, "display_name": w.judges[0].display_name}
     assert (await client.get(f"{url}/history", headers=h)).status_code == 403
+    assert (await client.get(f"{url}/history")).status_code == 401
+    missing = "/api/v1/judging/assignments/999999/history"
+    assert (await client.get(missing, headers=w.h(w.organiser))).status_code == 404
     # The organisers' page shows both versions; the judge may not open it.
     login = await client.post(
         "/login", data={"email": w.organiser.email, "password": PASSWORD, "next": "/"}
@@ -144,6 +158,11 @@ async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None
     assert page.status_code == 200
     assert "đầu" in page.text and "sau" in page.text and "90.0" in page.text
     assert w.judges[0].display_name in page.text
+    idea = await Idea.get(id=(await Entry.get(id=row.entry_id)).idea_id)
+    assert html.escape(idea.title) in page.text
+    for crit in await Criterion.filter(contest_id=row.contest_id):
+        assert html.escape(crit.name) in page.text
+    assert (await client.get("/judging/assignments/999999/history")).status_code == 404
 
 
 async def test_progress_csv_reminders(client: httpx2.AsyncClient, app: Starlette) -> None:
