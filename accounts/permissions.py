@@ -60,6 +60,17 @@ class Principal:
             return [""]
         return [g.unit_path for g in self.grants if g.role == RoleName.ORGANIZER]
 
+    @property
+    def organised_roots(self) -> list[str]:
+        """`organised_paths` without repeats and without a path inside another one's subtree
+        (an organiser of a province and of one of its wards: the province only), shortest
+        first; a filter by prefix over these covers each organised unit once."""
+        out: list[str] = []
+        for path in sorted(set(self.organised_paths), key=lambda p: (len(p), p)):
+            if not any(in_subtree(path, root) for root in out):
+                out.append(path)
+        return out
+
 
 async def grants_of(member_ids: list[int]) -> dict[int, tuple[Grant, ...]]:
     """The roles of these members as grants (one query; members without roles: absent)."""

@@ -32,7 +32,6 @@ from tortoise.expressions import Q
 
 from accounts.models import Member, Unit
 from accounts.permissions import Principal
-from accounts.units import in_subtree
 from core.errors import Forbidden
 from ideas.browse import Browse, default_sort, search_query, unit_path
 from ideas.identity import hidden_from
@@ -122,20 +121,11 @@ def _line(values: list[str]) -> str:
     return buf.getvalue()
 
 
-def roots(paths: list[str]) -> list[str]:
-    """The subtree roots among `paths` (a path inside another one's subtree is dropped)."""
-    out: list[str] = []
-    for path in sorted(set(paths), key=len):
-        if not any(in_subtree(path, r) for r in out):
-            out.append(path)
-    return out
-
-
 def _scope(who: Principal, flt: ExportFilter, hidden: frozenset[int]) -> Q:
     """The organiser's units, the filters, never a draft; narrowed by unit, no idea whose
     unit the organiser may not learn (`hidden`; the rule is `SearchQuery.unit_hidden`'s)."""
     cond = Q()
-    for path in roots(who.organised_paths):
+    for path in who.organised_roots:
         cond |= Q(unit_path__startswith=path)
     q = Q(cond) & ~Q(status=IdeaStatus.DRAFT)
     if flt.unit_path:
@@ -219,7 +209,7 @@ async def _from_database(who: Principal, flt: ExportFilter, sort: Sort) -> Async
 async def _from_search(who: Principal, flt: ExportFilter, sort: Sort) -> AsyncIterator[str]:
     hidden = await hidden_from(who)
     scope = _scope(who, flt, hidden)
-    own = roots(who.organised_paths)
+    own = who.organised_roots
     # One organised subtree (the usual case): let the engine filter by it as well.
     path = flt.unit_path or (own[0] if len(own) == 1 and own[0] else None)
     params = Browse(
