@@ -15,14 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from contests import rebuilds, rounds, scoring
 from contests.leaderboard import Keepalive
 from contests.models import Attempt, Round
-from core.db import is_postgres
+from core.db import update_rows
 
 CHUNK = 1000
 
@@ -67,7 +65,9 @@ async def rescore_round(round_id: int, now: datetime, keepalive: Keepalive | Non
             for aid, qids, answers, old in rows
             if (correct := scoring.count_correct(qids or [], answers or {}, key)) != old
         ]
-        await _store(fixes)
+        await update_rows(
+            Attempt, [aid for aid, _ in fixes], {"correct_count": ("int", [c for _, c in fixes])}
+        )
         changed += len(fixes)
         last = int(rows[-1][0])
         if keepalive is not None:
@@ -82,23 +82,3 @@ async def rescore_round(round_id: int, now: datetime, keepalive: Keepalive | Non
     await rebuilds.rebuild(round_, keepalive)  # after freezing: ordered by the final answer
     await Round.filter(id=round_.id, rescore_requested_at=mark).update(rescore_requested_at=None)
     return changed
-
-
-_FIX = """
-UPDATE quiz_attempt AS a SET correct_count = v.correct
-FROM unnest($1::bigint[], $2::int[]) AS v(id, correct) WHERE a.id = v.id
-"""
-
-
-async def _store(fixes: list[tuple[int, int]]) -> None:
-    """New correct counts, one statement per chunk on PostgreSQL."""
-    if not fixes:
-        return
-    if is_postgres():
-        await connections.get("default").execute_query(
-            _FIX, [[f[0] for f in fixes], [f[1] for f in fixes]]
-        )
-        return
-    async with in_transaction() as conn:
-        for attempt_id, correct in fixes:
-            await Attempt.filter(id=attempt_id).using_db(conn).update(correct_count=correct)

@@ -33,7 +33,7 @@ from contests.leaderboard import Keepalive
 from contests.models import Attempt, AttemptStatus, Contest, Question, Round
 from contests.questions import quiz_contest_for
 from contests.service import get_contest, is_organizer, may_see
-from core.db import is_postgres
+from core.db import update_rows
 
 RoundStatus = Literal["scheduled", "open", "closed"]
 
@@ -346,24 +346,15 @@ async def freeze(
     return True
 
 
-_RANKS = """
-UPDATE quiz_attempt AS a SET final_rank = v.rank
-FROM unnest($1::bigint[], $2::int[]) AS v(id, rank) WHERE a.id = v.id
-"""
 RANK_CHUNK = 50_000
 
 
 async def _store_ranks(ids: list[int], conn: BaseDBAsyncClient) -> None:
-    """`final_rank` n+1 on the n-th attempt of `ids` (one statement per chunk on
-    PostgreSQL, whose statements take at most 32,767 parameters but any array)."""
+    """`final_rank` n+1 on the n-th attempt of `ids`, one statement per chunk."""
     for start in range(0, len(ids), RANK_CHUNK):
         part = ids[start : start + RANK_CHUNK]
         ranks = list(range(start + 1, start + len(part) + 1))
-        if is_postgres():
-            await conn.execute_query(_RANKS, [part, ranks])
-            continue
-        for attempt_id, rank in zip(part, ranks, strict=True):
-            await Attempt.filter(id=attempt_id).using_db(conn).update(final_rank=rank)
+        await update_rows(Attempt, part, {"final_rank": ("int", ranks)}, conn=conn)
 
 
 FREEZE_WAIT_S = 15.0

@@ -27,14 +27,13 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from contests import counting, leaderboard, rebuilds, unit_board
 from contests.leaderboard import Entry, Keepalive
 from contests.models import Attempt, AttemptStatus, Question, Round
 from contests.ranking import Scored
 from core import queue
-from core.db import is_postgres
+from core.db import is_postgres, update_rows
 
 BATCH_SIZE = 500
 
@@ -254,42 +253,20 @@ async def _markers_missing(round_: Round, batch: list[Entry]) -> None:
     await pipe.execute()
 
 
-# One statement for a whole batch on PostgreSQL (a row already scored is left alone).
-_MARK_SCORED = """
-UPDATE quiz_attempt AS a
-SET correct_count = v.correct, duration_ms = v.duration, scored_at = $5, status = v.status
-FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[]) AS v(id, correct, duration, status)
-WHERE a.id = v.id AND a.scored_at IS NULL
-"""
-
-
 async def _mark_scored(batch: list[Entry], statuses: list[str], now: datetime) -> None:
-    """Store the batch's scores in one transaction: a submitted attempt becomes scored, an
-    expired one stays expired (both get `scored_at`)."""
-    if is_postgres():
-        await connections.get("default").execute_query(
-            _MARK_SCORED,
-            [
-                [e.scored.attempt_id for e in batch],
-                [e.scored.correct_count for e in batch],
-                [e.scored.duration_ms for e in batch],
-                [str(s) for s in statuses],
-                now,
-            ],
-        )
-        return
-    async with in_transaction() as conn:
-        for entry, status in zip(batch, statuses, strict=True):
-            await (
-                Attempt.filter(id=entry.scored.attempt_id, scored_at__isnull=True)
-                .using_db(conn)
-                .update(
-                    correct_count=entry.scored.correct_count,
-                    duration_ms=entry.scored.duration_ms,
-                    scored_at=now,
-                    status=status,
-                )
-            )
+    """Store the batch's scores at once: a submitted attempt becomes scored, an expired one
+    stays expired (both get `scored_at`); an attempt already scored is left alone."""
+    await update_rows(
+        Attempt,
+        [e.scored.attempt_id for e in batch],
+        {
+            "correct_count": ("int", [e.scored.correct_count for e in batch]),
+            "duration_ms": ("int", [e.scored.duration_ms for e in batch]),
+            "scored_at": ("timestamptz", [now] * len(batch)),
+            "status": ("text", [str(s) for s in statuses]),
+        },
+        where="scored_at IS NULL",
+    )
 
 
 async def score_round(

@@ -6,12 +6,15 @@ migration files run on both databases.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.models import Model
 
 from core.settings import Settings, get_settings
 
@@ -84,9 +87,43 @@ async def migrate(settings: Settings) -> None:
 
 
 def is_postgres() -> bool:
-    from tortoise import connections
-
     return bool(connections.get("default").capabilities.dialect == "postgres")
+
+
+async def update_rows(
+    model: type[Model],
+    ids: Sequence[int],
+    columns: dict[str, tuple[str, Sequence[Any]]],
+    *,
+    where: str = "",
+    conn: BaseDBAsyncClient | None = None,
+) -> None:
+    """Give the row whose `id` is `ids[i]` the i-th value of each column (`columns`: column
+    -> its PostgreSQL type, values), where `where` (SQL naming the columns unqualified) also
+    holds. PostgreSQL gets one statement, the values as arrays: a statement takes at most
+    32,767 parameters but arrays of any length. SQLite has no arrays: the statement runs
+    once per row (executemany, in one transaction)."""
+    if any(len(values) != len(ids) for _, values in columns.values()):
+        raise ValueError("one value per id in every column")  # unnest would pad with NULL
+    if not ids:
+        return
+    conn = conn or connections.get("default")
+    table = model._meta.db_table
+    also = f" AND ({where})" if where else ""
+    if is_postgres():
+        sets = ", ".join(f"{name} = v.c{i}" for i, name in enumerate(columns))
+        arrays = "".join(f", ${i + 2}::{type_}[]" for i, (type_, _) in enumerate(columns.values()))
+        names = "".join(f", c{i}" for i in range(len(columns)))
+        sql = (
+            f"UPDATE {table} SET {sets} FROM unnest($1::bigint[]{arrays}) AS v(row_id{names}) "  # noqa: S608 - names from code; values bound
+            f"WHERE {table}.id = v.row_id{also}"
+        )
+        await conn.execute_query(sql, [list(ids), *(list(vs) for _, vs in columns.values())])
+        return
+    sets = ", ".join(f"{name} = ?" for name in columns)
+    sql = f"UPDATE {table} SET {sets} WHERE id = ?{also}"  # noqa: S608 - as above
+    rows = zip(*(values for _, values in columns.values()), ids, strict=True)
+    await conn.execute_many(sql, [list(row) for row in rows])
 
 
 def __getattr__(name: str) -> Any:
