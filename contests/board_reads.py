@@ -12,8 +12,8 @@ Redis round trip (`leaderboard.rank_of`). The database stays the truth: whether 
 is in Redis is checked with the round (at most once per `TTL_S`); a board missing there is
 rebuilt by the worker (`contests.rebuilds`, asked here), never by a read, and meanwhile
 pages come from the database (`board_sql`) and the answer says `"rebuilding": true` ("my
-rank" then comes from the stored final ranks of a frozen round, and is null for a live
-one, see `board_sql`).
+rank" is null meanwhile, see `board_sql`). A frozen round's board is not rebuilt on read:
+its stored final ranks answer, exactly, with `"rebuilding": false` (`rebuilds.rebuilt_on_read`).
 
 Where the scorer runs in the same process (the embedded mode, tests), its writes drop what
 this process remembers of the round at once (`leaderboard.generation`). Time is
@@ -113,7 +113,7 @@ async def recent_round(round_id: int, *, board: bool = False) -> Round:
         if board:
             built = await leaderboard.is_built(round_id)
             if not built:
-                await rebuilds.request(round_id)
+                await rebuilds.request_for_read(round_)
         stamp = _Stamp(read_at, leaderboard.generation(round_id))
         if len(_rounds) > _MAX_ENTRIES:
             _rounds.clear()
@@ -164,7 +164,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
             total,
             round_.frozen_at is not None,
             json.dumps(items, ensure_ascii=False).encode(),
-            rebuilding=not built,
+            rebuilding=not built and rebuilds.rebuilt_on_read(round_),
         )
         if len(_pages) > _MAX_ENTRIES:
             _pages.clear()

@@ -3,7 +3,8 @@
 Reads never rebuild a board (that is the worker's job, `contests.rebuilds`); until the
 board's `built` marker is back they answer from here:
 - a frozen round: its stored final ranks (`Attempt.final_rank`, set by `rounds.freeze`),
-  exact, pages and "my rank" alike, along the index `quiz_attempt_final`;
+  exact, pages and "my rank" alike, along the index `quiz_attempt_final` (for good once
+  its Redis copy expired: `rebuilds.FROZEN_KEEP_S`);
 - a live round: the top-N page in the ranking order of `ranking.sort_key`, expressed in
   SQL (`order_by`), along the index `quiz_attempt_board` for the default tie-breakers.
   "My rank" of a live round is unavailable meanwhile (None): counting everyone ahead of a

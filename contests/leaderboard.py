@@ -8,6 +8,8 @@ Keys of round R:
 - `quiz:lb:{R}:built` marker: present once the set was built from the database. Missing
   (a new round, Redis lost or flushed) → reads answer from the database (`board_sql`) and
   ask the worker to rebuild it (`contests.rebuilds`); nothing rebuilds in a web request.
+  A frozen round's keys expire (`rebuilds.FROZEN_KEEP_S`); its reads then use the
+  database for good.
 The braces are a Redis Cluster hash tag: a round's keys share one slot, so the scripts that
 touch several of them also run on a cluster.
 """
@@ -38,6 +40,11 @@ def _keys(round_id: int) -> tuple[str, str, str, str]:
         f"quiz:lbd:{{{round_id}}}",
         f"quiz:lb:{{{round_id}}}:built",
     )
+
+
+def keys_of(round_id: int) -> tuple[str, ...]:
+    """Every key of the round's board, its marker included."""
+    return _keys(round_id)
 
 
 def redis() -> Redis:
@@ -173,7 +180,7 @@ async def _ready(round_: Round, built: bool | None) -> bool:
         if not built and started():
             from contests import rebuilds
 
-            await rebuilds.request(round_.id)
+            await rebuilds.request_for_read(round_)
     return built
 
 

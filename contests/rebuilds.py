@@ -12,6 +12,12 @@ time, extending the lock between chunks, then scores what waits.
 
 A scoring batch that finds a marker missing (`scoring`) asks for the same job, except for
 a round with nothing scored before that batch, whose board is just that batch.
+
+A frozen round is the exception to the rule (`rebuilt_on_read`): its final ranks and its
+unit boards are stored in the database (`rounds.freeze`), so reads answer from there,
+exactly, and ask for nothing; its Redis copy, rebuilt once right after the freeze (ordered
+by the prediction's true answer), only speeds up the weeks when its results are read, and
+expires `FROZEN_KEEP_S` after that rebuild, so Redis does not keep every round ever run.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from contests.models import Round
 from core import queue
 
 REBUILD_TASK = "quiz_rebuild_boards"
+FROZEN_KEEP_S = 30 * 86400  # a frozen round's Redis copy, from its rebuild after the freeze
 
 
 def job_id(round_id: int) -> str:
@@ -39,6 +46,18 @@ async def request(round_id: int) -> None:
         await queue.enqueue(REBUILD_TASK, round_id, job_id=job_id(round_id))
     except Exception:  # Redis unreachable: the next read asks again
         return
+
+
+def rebuilt_on_read(round_: Round) -> bool:
+    """Whether a read that finds the round's board missing asks for a rebuild (and says
+    `rebuilding`): not for a frozen round (see the module docstring)."""
+    return round_.frozen_at is None
+
+
+async def request_for_read(round_: Round) -> None:
+    """What a read does when a board of the round is missing: `request`, unless frozen."""
+    if rebuilt_on_read(round_):
+        await request(round_.id)
 
 
 async def missing(round_id: int) -> tuple[bool, bool]:
@@ -91,5 +110,8 @@ async def rebuild(
         pipe.set(leaderboard.built_key(round_.id), "1")
     if units:
         pipe.set(unit_board.built_key(round_.id), "1")
+    if round_.frozen_at is not None:  # both copies, also the one not rebuilt now
+        for key in (*leaderboard.keys_of(round_.id), *unit_board.keys_of(round_.id)):
+            pipe.expire(key, FROZEN_KEEP_S)
     await pipe.execute()
     return size

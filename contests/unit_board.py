@@ -84,6 +84,11 @@ def _keys(round_id: int) -> tuple[str, str, str, str]:
     return f"{base}:m", f"{base}:n", f"{base}:s", f"{base}:built"
 
 
+def keys_of(round_id: int) -> tuple[str, ...]:
+    """Every key of the round's unit counters, its marker included."""
+    return _keys(round_id)
+
+
 def prefixes(path: str) -> list[str]:
     """The paths of a unit and all its ancestors ("VN/P01/" → ["VN/", "VN/P01/"])."""
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
@@ -322,7 +327,7 @@ async def _live(round_: Round, level: UnitLevel, parent: Unit | None) -> list[Un
         if started():
             from contests import rebuilds
 
-            await rebuilds.request(round_.id)  # the worker rebuilds the counters
+            await rebuilds.request_for_read(round_)  # the worker rebuilds the counters
     return [
         UnitStats(u, counted.get(u.path, 0), members.get(u.path, 0), sums.get(u.path, 0))
         for u in units

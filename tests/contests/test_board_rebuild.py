@@ -161,6 +161,7 @@ async def test_a_lost_board_is_read_from_the_database_and_rebuilt_by_the_worker(
     clock.travel(timedelta(seconds=2))
     back = await _board(client, round_id, w.org_auth)
     assert back["rebuilding"] is False and back["me"] == live["me"]
+    assert await queue.get_pool().ttl(leaderboard.built_key(round_id)) == -1  # live: kept
     page = await client.get(f"/rounds/{round_id}", headers=w.org_auth)
     assert 'id="my-rank"' in page.text and "đang được dựng lại" not in page.text
     assert _ranked(back) == _ranked(live)
@@ -171,11 +172,21 @@ async def test_a_lost_board_is_read_from_the_database_and_rebuilt_by_the_worker(
     await run_worker(app)
     final = await _board(client, round_id, w.org_auth)
     assert final["final"] is True and final["rebuilding"] is False
+    # Its Redis copy, rebuilt after the freeze, is let go after a while …
+    for key in (*leaderboard.keys_of(round_id), *unit_board.keys_of(round_id)):
+        assert 0 < await queue.get_pool().ttl(key) <= rebuilds.FROZEN_KEEP_S
+    # … and once it is gone (or Redis lost it) the stored final ranks answer, "my rank"
+    # too, exactly: nothing is being rebuilt, and nothing is asked of the worker.
     await _lose_redis(app)
     clock.travel(timedelta(seconds=2))
     stored = await _board(client, round_id, w.org_auth)
-    assert stored["rebuilding"] is True and stored["me"] == final["me"]
+    assert stored["rebuilding"] is False and stored["me"] == final["me"]
     assert _ranked(stored) == _ranked(final)
+    units = await client.get(f"/api/v1/rounds/{round_id}/leaderboard/units", headers=w.org_auth)
+    assert units.status_code == 200
+    assert not await queue.is_queued(f"quiz-rebuild:{round_id}")
+    page = await client.get(f"/rounds/{round_id}", headers=w.org_auth)
+    assert page.status_code == 200 and "đang được dựng lại" not in page.text
 
 
 async def test_the_cron_leaves_a_round_to_the_holder_of_its_scoring_lock(
