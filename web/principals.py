@@ -24,12 +24,13 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from redis.asyncio import ConnectionPool, Redis
+
 from accounts import tokens
 from accounts.permissions import Principal
 from core import clock
 
 if TYPE_CHECKING:
-    from redis.asyncio import Redis
     from redis.asyncio.client import PubSub
 
 log = logging.getLogger("ideabank.principals")
@@ -54,7 +55,8 @@ class PrincipalCache:
         self.heard = 0  # messages heard on `CHANNEL`
         self._heard_event = asyncio.Event()
         self._hearing_event = asyncio.Event()
-        self._redis: Redis | None = None
+        self._redis: Redis | None = None  # to publish (the app's pool)
+        self._listening: Redis | None = None  # to listen: a pool of its own (see `start`)
         self._task: asyncio.Task[None] | None = None
         self._users = 0  # apps of this process that started it
 
@@ -128,6 +130,16 @@ class PrincipalCache:
         self._users += 1
         if self._task is None:
             self._redis = redis
+            # The subscription holds a connection for good, in a pool of its own: closing
+            # the app's pool (an in-process worker closing does) must not cut it.
+            shared = redis.connection_pool
+            self._listening = Redis(
+                connection_pool=ConnectionPool(
+                    connection_class=shared.connection_class,
+                    max_connections=2,
+                    **shared.connection_kwargs,
+                )
+            )
             self._task = asyncio.create_task(self._listen_forever(), name="principals-listener")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._hearing_event.wait(), wait_s)
@@ -141,6 +153,9 @@ class PrincipalCache:
             await self._task
         self._task = None
         self._redis = None
+        if self._listening is not None:
+            await self._listening.connection_pool.disconnect()
+            self._listening = None
         self.hearing = False
         self._hearing_event.clear()
         self.forget_all()
@@ -165,8 +180,8 @@ class PrincipalCache:
             await asyncio.sleep(1.0)
 
     async def _listen(self) -> None:
-        assert self._redis is not None
-        pubsub: PubSub = self._redis.pubsub()
+        assert self._listening is not None
+        pubsub: PubSub = self._listening.pubsub()
         try:
             await pubsub.subscribe(CHANNEL)
             loop = asyncio.get_running_loop()
