@@ -20,7 +20,6 @@ from accounts.models import Role, RoleName
 from core import clock
 from tests import factories
 from tests.web.test_sessions import csrf_from, log_in
-from web.app import create_app
 from web.auth import SESSION_COOKIE
 from web.principals import SHORT_TTL_S, TTL_S, PrincipalCache, principals
 
@@ -142,9 +141,10 @@ async def test_a_lookup_that_overlaps_a_forgetting_is_not_kept(
 async def test_a_second_app_of_the_process_stopping_leaves_the_first_one_announcing(
     app: Starlette, other: PrincipalCache
 ) -> None:
-    inner = create_app(app.state.settings, manage_db=False)
-    async with inner.router.lifespan_context(inner):
-        assert principals.hearing
+    # What a second app's lifespan does with the process's cache (tests/web/test_sessions.py
+    # runs one): start it again, then stop it.
+    await principals.start(app.state.services.pool)
+    await principals.stop()
     assert principals.hearing  # the first app still hears …
     heard = other.heard
     await principals.forget_member(4242)  # … and still tells the others
