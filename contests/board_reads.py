@@ -32,7 +32,6 @@ from accounts.permissions import Principal
 from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_counts
 from contests.leaderboard import Row
 from contests.models import Round
-from contests.schemas import LeaderRow, MemberRef
 from core import clock
 
 TTL_S = 1.0
@@ -82,14 +81,16 @@ def forget_all() -> None:
     board_sql.forget_all()
 
 
-def leader_row(row: Row, round_: Round) -> LeaderRow:
-    return LeaderRow(
-        rank=row.rank,
-        member=MemberRef(id=row.member_id, display_name=row.display_name, unit=row.unit_name),
-        score=row.correct_count,
-        duration_ms=row.duration_ms,
-        prediction_error=ranking.prediction_error(row.prediction, round_.prediction_answer),
-    )
+def row_json(row: Row, round_: Round) -> dict[str, Any]:
+    """A board row as the API's `LeaderRow` (a plain dict: built for every row of a page
+    and for every member's read; `tests/contests/test_board_reads.py` checks the shape)."""
+    return {
+        "rank": row.rank,
+        "member": {"id": row.member_id, "display_name": row.display_name, "unit": row.unit_name},
+        "score": row.correct_count,
+        "duration_ms": row.duration_ms,
+        "prediction_error": ranking.prediction_error(row.prediction, round_.prediction_answer),
+    }
 
 
 async def recent_round(round_id: int, *, board: bool = False) -> Round:
@@ -158,7 +159,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
         if built is None:
             built = await leaderboard.is_built(round_.id)
         rows, total = await leaderboard.page(round_, offset, limit, built=built)
-        items = [leader_row(r, round_).model_dump(mode="json") for r in rows]
+        items = [row_json(r, round_) for r in rows]
         found = Page(
             rows,
             total,
@@ -175,19 +176,10 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
 
 
 async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
-    """The member's own row with their current rank, as the API's `LeaderRow` (a plain
-    dict: this runs on every member's read; never cached; see `board_sql` for while the
-    board is rebuilt)."""
+    """The member's own row with their current rank (never cached; see `board_sql` for
+    while the board is rebuilt)."""
     row = await leaderboard.rank_of(round_, member_id, built=_built(round_.id))
-    if row is None:
-        return None
-    return {
-        "rank": row.rank,
-        "member": {"id": row.member_id, "display_name": row.display_name, "unit": row.unit_name},
-        "score": row.correct_count,
-        "duration_ms": row.duration_ms,
-        "prediction_error": ranking.prediction_error(row.prediction, round_.prediction_answer),
-    }
+    return row_json(row, round_) if row is not None else None
 
 
 def render(found: Page, me: dict[str, Any] | None, offset: int, limit: int) -> bytes:

@@ -174,23 +174,13 @@ async def _waiting(round_: Round, batch_size: int, after: int) -> list[Sequence[
     )
 
 
-async def score_batch(
-    round_: Round,
-    now: datetime,
-    batch_size: int = BATCH_SIZE,
-    key: Key | None = None,
-    after: int = 0,
-) -> int:
-    """Score up to `batch_size` waiting attempts of the round (ids above `after`: a run
-    goes on from its previous batch instead of walking again over what it scored, whose
-    index entries stay until vacuumed); returns how many."""
-    return (await _score(round_, now, batch_size, key, after))[0]
-
-
 async def _score(
     round_: Round, now: datetime, batch_size: int, key: Key | None, after: int
 ) -> tuple[int, int]:
-    """`score_batch`; returns how many, and the last id scored (`after` when none)."""
+    """Score up to `batch_size` waiting attempts of the round with ids above `after` (a
+    run goes on from its previous batch instead of walking again over what it scored,
+    whose index entries stay until vacuumed); returns how many, and the last id scored
+    (`after` when none)."""
     rows = await _waiting(round_, batch_size, after)
     if not rows:
         return 0, after
