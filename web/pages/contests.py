@@ -139,26 +139,17 @@ async def manage_create(request: Request) -> Response:
     except ValueError:
         return await _manage_page(request, values, {"kind": i18n.gettext("Choose…")}, 422)
     try:
-
-        def num(name: str) -> int | None:
-            raw = values.get(name, "").strip()
-            if not raw:
-                return None
-            if not raw.isdigit():
-                raise BadContest(fields={name: "Must be a whole number."})
-            return int(raw)
-
         contest = await service.create_contest(
             context.principal(request),
             title=values.get("title", ""),
             description=values.get("description", ""),
             kind=kind,
-            unit_id=num("unit_id") or 0,
+            unit_id=round_form.whole(values, "unit_id") or 0,
             opens_at=local_input(values.get("opens_at", ""), "opens_at"),
             closes_at=local_input(values.get("closes_at", ""), "closes_at"),
-            eligibility_unit_id=num("eligibility_unit_id"),
-            min_age=num("min_age"),
-            max_age=num("max_age"),
+            eligibility_unit_id=round_form.whole(values, "eligibility_unit_id"),
+            min_age=round_form.whole(values, "min_age"),
+            max_age=round_form.whole(values, "max_age"),
             judging_opens_at=local_input(values["judging_opens_at"], "judging_opens_at")
             if values.get("judging_opens_at") and kind == ContestKind.IDEAS
             else None,
@@ -227,23 +218,15 @@ async def create_round(request: Request) -> Response:
     contest_id = int(request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
 
-    def num(name: str, default: int) -> int:
-        raw = values.get(name, "").strip()
-        if not raw:
-            return default
-        if not raw.lstrip("-").isdigit():
-            raise BadContest(fields={name: "Must be a whole number."})
-        return int(raw)
-
     await rounds.create_round(
         context.principal(request),
         contest_id,
         title=values.get("title", "").strip() or "—",
         opens_at=local_input(values.get("opens_at", ""), "opens_at"),
         closes_at=local_input(values.get("closes_at", ""), "closes_at"),
-        question_count=num("question_count", 10),
-        time_limit_s=num("time_limit_min", 10) * 60,
-        max_attempts=num("max_attempts", 1),
+        question_count=round_form.whole(values, "question_count", 10),
+        time_limit_s=round_form.whole(values, "time_limit_min", 10) * 60,
+        max_attempts=round_form.whole(values, "max_attempts", 1),
         tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
         difficulties=[d for d in range(1, 6) if values.get(f"difficulty_{d}") == "1"],
         counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
