@@ -63,3 +63,16 @@ async def test_outside_the_subtree_nothing_is_offered_or_allowed(
         data={"csrf_token": csrf_from(page.text), "email": org.email, "role": "admin"},
     )
     assert r.status_code == 403
+
+
+async def test_only_a_national_admin_is_offered_the_admin_role(client: httpx2.AsyncClient) -> None:
+    tree = await factories.unit_tree()
+    local = await factories.member(tree.hanoi, roles=((RoleName.ADMIN, tree.hanoi),))
+    await log_in(client, local.email, factories.PASSWORD)
+    page = await client.get(f"/units?id={tree.hoan_kiem.id}")
+    assert 'value="organizer"' in page.text and 'value="admin"' not in page.text
+    await client.post("/logout", data={"csrf_token": csrf_from(page.text)})
+    national = await factories.member(tree.national, roles=((RoleName.ADMIN, tree.national),))
+    await log_in(client, national.email, factories.PASSWORD)
+    page = await client.get(f"/units?id={tree.hoan_kiem.id}")
+    assert 'value="admin"' in page.text

@@ -99,7 +99,7 @@ async def _page(request: Request, unit: Unit | None, **extra: object) -> Respons
         "grantable": [
             r
             for r in RoleName
-            if r != RoleName.MEMBER and (who is not None and (who.is_admin or r != RoleName.ADMIN))
+            if r != RoleName.MEMBER and unit and who and may_grant(who, r, unit.path)
         ],
         "roles": roles,
         "errors": {},
