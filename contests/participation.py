@@ -119,23 +119,26 @@ def _safe(text: str) -> str:
 
 
 _PARTICIPANTS_PG = (
-    "SELECT p, COUNT(DISTINCT m) AS n FROM ("
-    " SELECT a.unit_path AS p, a.member_id AS m FROM quiz_attempt a"
-    "  WHERE a.unit_path LIKE $1 ESCAPE '\\'"
-    " UNION SELECT i.unit_path, i.author_id FROM judging_entry e"
-    "  JOIN idea i ON i.id = e.idea_id"
-    " UNION SELECT u.path, c.member_id FROM judging_entry e"
-    "  JOIN idea_co_author c ON c.idea_id = e.idea_id"
-    "  JOIN member mb ON mb.id = c.member_id JOIN unit u ON u.id = mb.unit_id"
-    ") t WHERE p LIKE $2 ESCAPE '\\' GROUP BY p"
+    "SELECT p, COUNT(*) AS n FROM ("
+    " SELECT m, MIN(p) AS p FROM ("
+    "  SELECT a.unit_path AS p, a.member_id AS m FROM quiz_attempt a"
+    "   WHERE a.unit_path LIKE $1 ESCAPE '\\'"
+    "  UNION SELECT i.unit_path, i.author_id FROM judging_entry e"
+    "   JOIN idea i ON i.id = e.idea_id"
+    "  UNION SELECT u.path, c.member_id FROM judging_entry e"
+    "   JOIN idea_co_author c ON c.idea_id = e.idea_id"
+    "   JOIN member mb ON mb.id = c.member_id JOIN unit u ON u.id = mb.unit_id"
+    " ) t WHERE p LIKE $2 ESCAPE '\\' GROUP BY m"
+    ") one GROUP BY p"
 )
 
 
 async def participants_under(path: str) -> dict[str, int]:
     """Members of the subtree at `path` who took part in a contest — started a quiz attempt,
-    or (co-)authored an idea entered in an idea contest — each counted once, by the path of
-    their unit (the unit they took part from, for quiz attempts). One GROUP BY in the
-    database."""
+    or (co-)authored an idea entered in an idea contest — by the path of their unit (the
+    unit they took part from, for quiz attempts). Each member is counted once, also when
+    they took part from several units (under the first of those paths in path order), so
+    the counts of several paths add up. Two GROUP BYs in the database."""
     sql = (
         _PARTICIPANTS_PG
         if db.is_postgres()

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from contests import tasks
-from contests.models import Contest, Question
+from contests.models import Attempt, Contest, Question
 from core import clock
 from tests.contests.world import contest_body, iso, questions, quiz_contest, quiz_round, world
 from tests.factories import bearer, member
@@ -200,3 +200,13 @@ async def test_statistics_count_contest_participants_by_unit(
     assert by_unit[w.tree.hoan_kiem.id] == 1 and by_unit[w.tree.ba_dinh.id] == 1
     r = await client.get(f"/api/v1/stats?unit_id={w.tree.hoan_kiem.id}", headers=w.org_auth)
     assert r.json()["contest_participants"] == 1
+
+    # Alice took part from another unit too (her first attempt was from before a move):
+    # she is still one participant, and the units' counts still add up to the total.
+    first = await Attempt.filter(member_id=w.alice.id).order_by("id").first()
+    assert first is not None
+    await Attempt.filter(id=first.id).update(unit_path=w.tree.ba_dinh.path)
+    r = await client.get(f"/api/v1/stats?unit_id={w.tree.hanoi.id}", headers=w.org_auth)
+    body = r.json()
+    assert body["contest_participants"] == 2
+    assert sum(row["contest_participants"] for row in body["by_unit"]) == 2
