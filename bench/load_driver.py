@@ -152,9 +152,7 @@ def stop(*procs: subprocess.Popen[bytes] | None) -> None:
         proc.wait()
 
 
-def warm_up(
-    base: str, lines: Path, path: str, *, connections: int, passes: int = 12
-) -> dict[str, Any]:
+def warm_up(base: str, lines: Path, path: str, *, connections: int, passes: int = 12) -> None:
     """Read `path` until each of the `lines` was requested about `passes` times, so every
     member's principal is in every web process (a member's reads land on either process,
     by connection) and every pool has its connections: the steady state of members who
@@ -166,4 +164,3 @@ def warm_up(
     if left > 0:
         seconds = min(60, math.ceil(left * n / max(1.0, first["rate"])))
         run_wrk(base, lines, "GET", path, seconds=seconds, connections=connections)
-    return first

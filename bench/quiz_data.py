@@ -33,6 +33,7 @@ from typing import Any
 from tortoise import connections
 
 from accounts.models import ApiToken, Member, Role, RoleName, Unit, UnitLevel
+from contests import leaderboard, unit_board
 from contests.models import Attempt, Contest, ContestKind, ContestStatus, Question, Round
 from core import db
 from core.settings import Settings
@@ -336,7 +337,6 @@ async def prepare(args: argparse.Namespace) -> dict[str, Any]:
 
 async def _put(round_: Round, entries: list[Any]) -> None:
     """What the scorer writes for a batch: the member board and the unit counters."""
-    from contests import leaderboard, unit_board
 
     await leaderboard.put(round_, entries)
     await unit_board.put(round_, entries)
@@ -373,8 +373,8 @@ async def fill_board(args: argparse.Namespace, settings: Settings) -> float:
             await _put(round_, entries)
             entries = []
     await _put(round_, entries)
-    await pool.set(f"quiz:lb:{{{round_.id}}}:built", "1")
-    await pool.set(f"quiz:ub:{{{round_.id}}}:built", "1")  # contests.unit_board
+    await pool.set(leaderboard.built_key(round_.id), "1")
+    await pool.set(unit_board.built_key(round_.id), "1")
     await pool.aclose()
     return time.perf_counter() - t0
 

@@ -47,6 +47,7 @@ from bench.load_driver import (
     wrk,
     wrk_result,
 )
+from contests import leaderboard
 
 BIN = Path(sys.executable).parent
 DB = "ib_bench_quiz"
@@ -121,7 +122,7 @@ async def to_board(
             )
             assert resp.status_code == 202, resp.text
             while time.perf_counter() - t < 60:
-                if await r.hexists(f"quiz:lbd:{{{round_id}}}", member):
+                if await r.hexists(leaderboard.keys_of(round_id)[2], member):
                     times.append(time.perf_counter() - t)
                     return
                 await asyncio.sleep(0.005)
@@ -325,7 +326,7 @@ async def main() -> None:
         redis_url = redis_of_embedded(data) if args.embedded else args.redis
         import redis as redis_sync
 
-        on_board = redis_sync.Redis.from_url(redis_url).zcard(f"quiz:lb:{{{round_b}}}")
+        on_board = redis_sync.Redis.from_url(redis_url).zcard(leaderboard.keys_of(round_b)[0])
         if on_board < plan["scored"]:  # not filled yet, or Redis lost it
             print(f"  filling the board ({on_board:,} of {plan['scored']:,} there)")
             fill_env = {**env, "REDIS_URL": redis_url}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from redis.exceptions import NoScriptError
 
 
+@lru_cache(maxsize=64)
 def sha_of(script: str | bytes) -> str:
     text = script.encode() if isinstance(script, str) else script
     return hashlib.sha1(text).hexdigest()  # noqa: S324 - Redis names scripts so

@@ -274,7 +274,7 @@ async def run(plan: Plan) -> Rows:
 # `candidates` (similar ideas): the newest SIMILAR_RECENT documents are tested for any of
 # the words and at most SIMILAR_POOL of them ranked, with every document holding one of the
 # words rarer than SIMILAR_RARE_SHARE (at most SIMILAR_RARE of them, newest first).
-SIMILAR_RECENT = 20_000
+SIMILAR_RECENT = RECENT_SCAN
 SIMILAR_POOL = 2_000
 SIMILAR_RARE_SHARE = 0.01
 SIMILAR_RARE = 5_000
