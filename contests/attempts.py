@@ -197,17 +197,30 @@ async def submit(principal: Principal | None, attempt_id: int, now: datetime) ->
     """Submit (see the module rules). Returns the attempt as it now stands."""
     attempt, round_ = await own_attempt(principal, attempt_id)
     if attempt.status == AttemptStatus.IN_PROGRESS:
-        changed = await Attempt.filter(
-            id=attempt.id,
-            status=AttemptStatus.IN_PROGRESS,
-            deadline__gte=now - timedelta(seconds=round_.grace_s),
-        ).update(status=AttemptStatus.SUBMITTED, submitted_at=min(now, attempt.deadline))
+        changed = await mark_submitted(
+            attempt.id, attempt.member_id, attempt.deadline, round_.grace_s, now
+        )
         if not changed:
             await expire_one(attempt.id, now)
         attempt = await Attempt.get(id=attempt.id)
     if attempt.status == AttemptStatus.EXPIRED and attempt.submitted_at is None:
         raise AttemptClosed()
     return attempt
+
+
+async def mark_submitted(
+    attempt_id: int, member_id: int, deadline: datetime, grace_s: int, now: datetime
+) -> bool:
+    """The submit rule: in progress → submitted, for its member only, until deadline +
+    grace, the submission time capped at the deadline; whether it changed the attempt.
+    (`submissions._UPDATE` is this rule for a batch, in PostgreSQL's SQL.)"""
+    changed = await Attempt.filter(
+        id=attempt_id,
+        member_id=member_id,
+        status=AttemptStatus.IN_PROGRESS,
+        deadline__gte=now - timedelta(seconds=grace_s),
+    ).update(status=AttemptStatus.SUBMITTED, submitted_at=min(now, deadline))
+    return bool(changed)
 
 
 async def expire_one(attempt_id: int, now: datetime) -> None:

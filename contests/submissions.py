@@ -14,13 +14,12 @@ the round's grace (`board_reads.recent_round`), and the plain path when it chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from tortoise import connections
 
 from accounts.permissions import Principal, require_member
 from contests import attempts, autosave, board_reads
-from contests.models import Attempt, AttemptStatus
 from core.batching import Batcher
 from core.db import is_postgres
 
@@ -64,12 +63,9 @@ async def _submit_one(attempt_id: int, member_id: int, now: datetime) -> int | N
     if found is None or found.member_id != member_id:
         return None  # the plain path answers 404 / 403
     round_ = await board_reads.recent_round(found.round_id)
-    changed = await Attempt.filter(
-        id=attempt_id,
-        member_id=member_id,
-        status=AttemptStatus.IN_PROGRESS,
-        deadline__gte=now - timedelta(seconds=round_.grace_s),
-    ).update(status=AttemptStatus.SUBMITTED, submitted_at=min(now, found.deadline))
+    changed = await attempts.mark_submitted(
+        attempt_id, member_id, found.deadline, round_.grace_s, now
+    )
     return found.round_id if changed else None
 
 
