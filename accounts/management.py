@@ -46,13 +46,11 @@ TEMPORARY_LENGTH = 14
 MEMBERS_PER_PAGE = 50
 
 
-async def change_password(
-    who: Principal, *, current_password: str, new_password: str, keep_session: str | None
-) -> None:
-    """Change the member's own password (rules: module doc). Wrong current password: 422
-    `wrong_password` (the web layer counts it under the login rate limit)."""
-    member = await Member.get_or_none(id=who.member_id, is_active=True)
-    if member is None:
+async def change_password(member: Member, *, current_password: str, new_password: str) -> None:
+    """Change the member's own password (rules: module doc); every session and API token
+    of theirs ends (the web layer starts a new session for a browser). Wrong current
+    password: 422 `wrong_password` (the web layer counts it under the login rate limit)."""
+    if not member.is_active:
         raise MemberNotFound()
     if not passwords.verify_password(member.password_hash, current_password):
         raise WrongPassword(fields={"current_password": WrongPassword.message})
@@ -60,7 +58,7 @@ async def change_password(
         member.password_hash = passwords.hash_password(new_password)
         member.must_change_password = False
         await member.save(update_fields=["password_hash", "must_change_password"])
-        await tokens.end_all(member.id, keep_session=keep_session)
+        await tokens.end_all(member.id)
 
 
 async def member_to_manage(who: Principal, member_id: int) -> Member:

@@ -122,12 +122,9 @@ async def end_session(key: str) -> None:
     await WebSession.filter(key_hash=digest(key)).delete()
 
 
-async def end_all(member_id: int, *, keep_session: str | None = None) -> None:
-    """End every web session and API token of a member (but the session `keep_session`):
-    after a password change or reset, a deactivation. Call it inside the transaction of
-    the change, so both are stored or neither."""
-    sessions = WebSession.filter(member_id=member_id)
-    if keep_session:
-        sessions = sessions.exclude(key_hash=digest(keep_session))
-    await sessions.delete()
+async def end_all(member_id: int) -> None:
+    """End every web session and API token of a member: after a password change or reset,
+    a deactivation. Call it inside the transaction of the change, so both are stored or
+    neither."""
+    await WebSession.filter(member_id=member_id).delete()
     await ApiToken.filter(member_id=member_id).delete()

@@ -40,31 +40,24 @@ async def login(request: Request, email: str, password: str) -> Member:
 async def change_password(request: Request, who: Principal, data: PasswordChangeIn) -> None:
     """Change the member's password. A wrong current password counts as a failed login of
     their account and address (`login`'s limits, 429 past them). Afterwards a request that
-    came with the session cookie gets a new session key (the others and every API token have
-    ended), and every process forgets the member's principals."""
+    came with the session cookie gets a new session key (every earlier one and every API
+    token have ended), and every process forgets the member's principals."""
     member = await service.get_member(who.member_id)
     limit = f"{context.settings(request).login_attempts_per_minute}/minute"
     limiter = context.limiter(request)
     keys = _keys(request, member.email)
     await limiter.test(limit, *keys)
-    from_session = request.state.auth == "session"
-    key = request.state.session_key if from_session else None
     try:
         await management.change_password(
-            who,
-            current_password=data.current_password,
-            new_password=data.new_password,
-            keep_session=key,
+            member, current_password=data.current_password, new_password=data.new_password
         )
     except WrongPassword:
         await limiter.count(limit, *keys)
         raise
     await principals.forget_member(who.member_id)
-    if key is not None:
-        new_key = await tokens.start_session(
-            who.member_id, context.settings(request).session_max_age_s, old_key=key
-        )
-        begin_session(request, new_key)
+    if request.state.auth == "session":
+        max_age = context.settings(request).session_max_age_s
+        begin_session(request, await tokens.start_session(who.member_id, max_age))
 
 
 async def register(request: Request, data: RegisterIn) -> Member:
