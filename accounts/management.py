@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from accounts import passwords, tokens
+from accounts import changes, passwords, tokens
 from accounts.errors import (
     LastNationalAdmin,
     MemberNotFound,
@@ -59,6 +59,7 @@ async def change_password(member: Member, *, current_password: str, new_password
         member.must_change_password = False
         await member.save(update_fields=["password_hash", "must_change_password"])
         await tokens.end_all(member.id)
+    await changes.member_changed(member.id)
 
 
 async def member_to_manage(who: Principal, member_id: int) -> Member:
@@ -105,6 +106,7 @@ async def set_active(who: Principal, member_id: int, *, active: bool) -> Member:
         await member.save(update_fields=["is_active"])
         if not active:
             await tokens.end_all(member.id)
+    await changes.member_changed(member.id)
     return member
 
 
@@ -121,6 +123,7 @@ async def reset_password(who: Principal, member_id: int) -> str:
         member.must_change_password = True
         await member.save(update_fields=["password_hash", "must_change_password"])
         await tokens.end_all(member.id)
+    await changes.member_changed(member.id)
     return temporary
 
 
@@ -139,6 +142,7 @@ async def revoke_role(who: Principal, role_id: int) -> Role:
         deleted = await Role.filter(id=role.id).delete()
     if not deleted:
         raise RoleNotFound()
+    await changes.member_changed(role.member_id)
     return role
 
 

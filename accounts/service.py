@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from accounts import passwords
+from accounts import changes, passwords
 from accounts.errors import (
     AccountDeactivated,
     BadCredentials,
@@ -90,11 +90,13 @@ async def grant_role(granter: Principal, *, member_id: int, role: RoleName, unit
     if existing:
         return existing
     try:
-        return await Role.create(
+        granted = await Role.create(
             member_id=member_id, role=role, unit_id=unit.id, granted_by_id=granter.member_id
         )
     except IntegrityError:
         return await Role.get(member_id=member_id, role=role, unit_id=unit.id)
+    await changes.member_changed(member_id)
+    return granted
 
 
 async def create_admin(email: str, password: str) -> Member:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from tortoise import connections
 
+from accounts import changes
 from accounts.models import ApiToken, RoleName, WebSession
 from accounts.permissions import Grant, Principal
 from core import clock
@@ -100,13 +101,16 @@ async def signed_in_by_session(key: str) -> SignedIn | None:
 
 
 async def revoke_api_token(token: str) -> None:
-    await ApiToken.filter(token_hash=digest(token)).delete()
+    found = await ApiToken.get_or_none(token_hash=digest(token))
+    if found is not None:
+        await ApiToken.filter(id=found.id).delete()
+        await changes.member_changed(found.member_id)
 
 
 async def start_session(member_id: int, max_age_s: int, old_key: str | None = None) -> str:
     """A new session key for this member; the old key (if any) stops working: rotation."""
     if old_key:
-        await WebSession.filter(key_hash=digest(old_key)).delete()
+        await end_session(old_key)
     key = secrets.token_urlsafe(32)
     now = clock.now()
     await WebSession.create(
@@ -119,7 +123,10 @@ async def start_session(member_id: int, max_age_s: int, old_key: str | None = No
 
 
 async def end_session(key: str) -> None:
-    await WebSession.filter(key_hash=digest(key)).delete()
+    found = await WebSession.get_or_none(key_hash=digest(key))
+    if found is not None:
+        await WebSession.filter(id=found.id).delete()
+        await changes.member_changed(found.member_id)
 
 
 async def end_all(member_id: int) -> None:

@@ -11,7 +11,6 @@ from accounts.permissions import Principal
 from accounts.schemas import PasswordChangeIn, RegisterIn
 from web import context
 from web.auth import begin_session
-from web.principals import principals
 
 # A union registering a hall of members behind one address fits; a script making
 # thousands of accounts does not.
@@ -41,7 +40,7 @@ async def change_password(request: Request, who: Principal, data: PasswordChange
     """Change the member's password. A wrong current password counts as a failed login of
     their account and address (`login`'s limits, 429 past them). Afterwards a request that
     came with the session cookie gets a new session key (every earlier one and every API
-    token have ended), and every process forgets the member's principals."""
+    token have ended)."""
     member = await service.get_member(who.member_id)
     limit = f"{context.settings(request).login_attempts_per_minute}/minute"
     limiter = context.limiter(request)
@@ -54,7 +53,6 @@ async def change_password(request: Request, who: Principal, data: PasswordChange
     except WrongPassword:
         await limiter.count(limit, *keys)
         raise
-    await principals.forget_member(who.member_id)
     if request.state.auth == "session":
         max_age = context.settings(request).session_max_age_s
         begin_session(request, await tokens.start_session(who.member_id, max_age))

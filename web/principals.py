@@ -5,9 +5,10 @@ one SQL statement, so each process keeps what it read for up to `TTL_S`. A chang
 member's powers or credentials (roles, password, deactivation, logout, a revoked token)
 must reach every process at once, not when their copies expire, so the rule is:
 
-    whoever changes them calls `forget_member(member_id)` after the commit: this process
-    drops the member's entries and tells the others on the Redis channel `CHANNEL`; each
-    process listens there and drops them too.
+    the use case that changes them announces it after the commit (`accounts.changes`), and
+    `forget_member(member_id)` hears it: this process drops the member's entries and tells
+    the others on the Redis channel `CHANNEL`; each process listens there and drops them
+    too.
 
 Only while this process is known to hear the channel does it keep entries for `TTL_S`;
 otherwise (starting, Redis unreachable, a silent connection) for `SHORT_TTL_S`, and it
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from redis.asyncio import ConnectionPool, Redis
 
-from accounts import tokens
+from accounts import changes, tokens
 from accounts.permissions import Principal
 from core import clock
 
@@ -217,3 +218,4 @@ class PrincipalCache:
 
 
 principals = PrincipalCache()
+changes.on_member_changed(principals.forget_member)  # the rule: `accounts.changes`

@@ -13,6 +13,7 @@ import contextlib
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from accounts import changes
 from accounts.models import Member, Role, RoleName
 from accounts.permissions import Principal
 from contests.judging import service
@@ -44,6 +45,7 @@ async def add_judge(
         elif judge.field != field:
             judge.field = field
             await judge.save(update_fields=["field"])
+        granted = False
         if not await Role.exists(member_id=member_id, role=RoleName.JUDGE, unit_id=contest.unit_id):
             with contextlib.suppress(IntegrityError):
                 await Role.create(
@@ -52,6 +54,9 @@ async def add_judge(
                     unit_id=contest.unit_id,
                     granted_by_id=who.member_id,
                 )
+                granted = True
+    if granted:
+        await changes.member_changed(member_id)
     return judge
 
 

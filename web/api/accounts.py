@@ -32,7 +32,6 @@ from web.login import login
 from web.login import register as register_member
 from web.openapi import api_route, to_json
 from web.parsing import parse_json, parse_query, path_int
-from web.principals import principals
 
 # Member lookups per member: enough for type-ahead, too few to walk the member list.
 LOOKUP_LIMIT = "30/minute"
@@ -52,10 +51,9 @@ async def token(request: Request) -> Response:
 
 async def revoke_token(request: Request) -> Response:
     header = request.headers.get("authorization", "")
-    who = require_signed_in(context.principal(request))
+    require_signed_in(context.principal(request))
     if header.lower().startswith("bearer "):
         await tokens.revoke_api_token(header[7:].strip())
-        await principals.forget_member(who.member_id)
     return Response(status_code=204)
 
 
@@ -92,22 +90,19 @@ async def list_roles(request: Request) -> Response:
 
 async def revoke_role(request: Request) -> Response:
     who = context.member(request)
-    role = await management.revoke_role(who, path_int(request))
-    await principals.forget_member(role.member_id)  # they lose the role now, everywhere
+    await management.revoke_role(who, path_int(request))
     return Response(status_code=204)
 
 
 async def deactivate(request: Request) -> Response:
     who = context.member(request)
     member = await management.set_active(who, path_int(request), active=False)
-    await principals.forget_member(member.id)
     return to_json(await service.describe(member))
 
 
 async def reactivate(request: Request) -> Response:
     who = context.member(request)
     member = await management.set_active(who, path_int(request), active=True)
-    await principals.forget_member(member.id)
     return to_json(await service.describe(member))
 
 
@@ -115,7 +110,6 @@ async def reset_password(request: Request) -> Response:
     who = context.member(request)
     member_id = path_int(request)
     temporary = await management.reset_password(who, member_id)
-    await principals.forget_member(member_id)
     return to_json(TemporaryPasswordOut(temporary_password=temporary))
 
 
@@ -125,7 +119,6 @@ async def grant_role(request: Request) -> Response:
     role = await service.grant_role(
         who, member_id=data.member_id, role=data.role, unit_id=data.unit_id
     )
-    await principals.forget_member(role.member_id)  # they see the new role now, everywhere
     return to_json(
         RoleGrantOut(id=role.id, member_id=role.member_id, role=data.role, unit_id=role.unit_id),
         status=201,

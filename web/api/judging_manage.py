@@ -23,7 +23,6 @@ from contests.judging.models import Assignment
 from web import context
 from web.openapi import api_route, to_json
 from web.parsing import parse_json, path_int
-from web.principals import principals
 
 TAG = "judging"
 
@@ -62,7 +61,6 @@ async def add_judge(request: Request) -> Response:
     judge = await judges.add_judge(
         context.principal(request), contest_id, data.member_id, data.field
     )
-    await principals.forget_member(judge.member_id)  # they see the judge role now
     listing = await _judge_list(contest_id)
     return to_json(next(j for j in listing.items if j.member.id == judge.member_id), status=201)
 

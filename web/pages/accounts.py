@@ -21,7 +21,6 @@ from web.errors import field_errors
 from web.login import change_password, login
 from web.login import register as register_member
 from web.parsing import form_model, read_form
-from web.principals import principals
 from web.templating import render
 
 
@@ -63,9 +62,6 @@ async def _start_session(request: Request, member_id: int) -> None:
     key = await tokens.start_session(
         member_id, context.settings(request).session_max_age_s, old_key=request.state.session_key
     )
-    before = context.principal(request)
-    if before is not None:  # the old key named someone: it is gone in every process too
-        await principals.forget_member(before.member_id)
     begin_session(request, key)
 
 
@@ -73,9 +69,6 @@ async def logout(request: Request) -> Response:
     await read_form(request)
     key = request.state.session_key
     await tokens.end_session(key)
-    who = context.principal(request)
-    if who is not None:
-        await principals.forget_member(who.member_id)
     request.state.clear_session = True
     request.state.set_session = False
     return RedirectResponse("/", status_code=303)

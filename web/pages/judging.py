@@ -32,7 +32,6 @@ from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors
 from web.parsing import form_model, path_int, read_form
-from web.principals import principals
 from web.templating import render
 
 
@@ -265,7 +264,6 @@ async def manage_submit(request: Request) -> Response:
             member_id = await _member_by_ref(str(form.get("member") or ""))
             field = str(form.get("field") or "") or None
             await judges.add_judge(who, contest_id, member_id, field)
-            await principals.forget_member(member_id)
         elif action == "remove-judge":
             await judges.remove_judge(who, contest_id, int(str(form.get("member_id") or 0)))
         elif action == "assign":

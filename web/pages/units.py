@@ -19,7 +19,6 @@ from core.errors import DomainError
 from web import context, i18n
 from web.errors import field_errors
 from web.parsing import form_model, read_form
-from web.principals import principals
 from web.templating import render
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)]
@@ -149,7 +148,6 @@ async def grant_role(request: Request) -> Response:
             request, unit, errors={"email": i18n.gettext("No member has this e-mail.")}
         )
     await service.grant_role(who, member_id=member.id, role=data.role, unit_id=unit.id)
-    await principals.forget_member(member.id)
     return await _page(
         request,
         unit,
@@ -166,7 +164,6 @@ async def revoke_role(request: Request) -> Response:
     who = require_member(context.principal(request))
     unit = await units.get_unit(int(request.path_params["id"]))
     role = await management.revoke_role(who, int(request.path_params["role_id"]))
-    await principals.forget_member(role.member_id)
     member = await Member.get(id=role.member_id)
     return await _page(
         request,
@@ -198,7 +195,6 @@ async def _manage_member(request: Request, action: str) -> Response:
             else "{name} is deactivated: they can no longer log in."
         )
         extra["notice"] = i18n.gettext(message, name=member.display_name)
-    await principals.forget_member(member_id)
     # Rendered, not redirected: a temporary password is shown once and never put in a URL.
     return await _page(request, unit, **extra)
 
