@@ -12,6 +12,7 @@ from arq import Worker
 from arq.connections import ArqRedis, create_pool
 
 from core import queue
+from core.command_packing import use_hiredis_packing
 from core.settings import Settings
 from search import engine
 from search.port import SearchBackend
@@ -30,6 +31,7 @@ class Services:
 async def start(settings: Settings, *, run_worker: bool) -> Services:
     broker = broker_for(settings)
     pool = await create_pool(broker.arq)
+    use_hiredis_packing(pool.connection_pool)  # also the principals' and limits' connections
     queue.set_pool(pool)
     backend = engine.create_backend(
         meili_url=settings.meili_url,
