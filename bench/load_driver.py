@@ -54,7 +54,11 @@ def wrk(
     threads: int = 2,
     body: str | None = None,
     delay_ms: int = 0,
+    rate: int = 0,
 ) -> subprocess.Popen[bytes]:
+    """wrk over `lines` (see bench/quiz_wrk.lua); `rate` > 0 sends that many requests per
+    second on a fixed schedule (an open load) instead of each connection's next request
+    as soon as its answer came (a closed load, which measures latency at saturation)."""
     env = {
         **os.environ,
         "WRK_LINES": str(lines),
@@ -62,6 +66,7 @@ def wrk(
         "WRK_METHOD": method,
         "WRK_PATH": path,
         "WRK_DELAY_MS": str(delay_ms),
+        "WRK_RATE": str(rate),
     }
     if body is not None:
         env["WRK_BODY"] = body
@@ -89,6 +94,8 @@ def describe(r: dict[str, Any]) -> str:
     cpu = f", web CPU {r['cpu_us']:,.0f} µs/req" if r.get("cpu_us") else ""
     if r.get("worker_cpu_us"):
         cpu += f", worker CPU {r['worker_cpu_us']:,.0f} µs/req"
+    if r.get("late"):
+        cpu += f", {r['late']} sent > 5 ms late (all connections busy)"
     return (
         f"{r['rate']:,.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms"
         f", {r['errors']} errors{cpu}"

@@ -15,6 +15,7 @@
 - line files "token id address" for the wrk script, and PLAN.json with what it made.
 `fill-board` places round B's scored attempts on its Redis board through
 `contests.leaderboard.put`, the code the scorer uses (REDIS_URL names the app's Redis).
+`reopen` readies a prepared set for another run (`quiz_load.py --keep` calls it).
 Scores are a function of the member number, so both steps agree without reading back.
 """
 
@@ -34,7 +35,15 @@ from tortoise import connections
 
 from accounts.models import ApiToken, Member, Role, RoleName, Unit, UnitLevel
 from contests import leaderboard, unit_board
-from contests.models import Attempt, Contest, ContestKind, ContestStatus, Question, Round
+from contests.models import (
+    Attempt,
+    AttemptStatus,
+    Contest,
+    ContestKind,
+    ContestStatus,
+    Question,
+    Round,
+)
 from core import db
 from core.settings import Settings
 
@@ -379,15 +388,56 @@ async def fill_board(args: argparse.Namespace, settings: Settings) -> float:
     return time.perf_counter() - t0
 
 
+REOPENED = ("submit", "save", "background", "samplers")  # the lines files a run uses up
+
+
+async def reopen(plan_path: Path, settings: Settings) -> int:
+    """Make a prepared data set ready for another run: the attempts a run submits (and the
+    ones it autosaves into) are in progress again with an hour to go, and the samplers are
+    off the board again (`submitted → on the board` times their new attempts)."""
+    plan = json.loads(plan_path.read_text())
+    now = datetime.now(UTC)
+    ids: list[int] = []
+    for name in REOPENED:
+        lines = (plan_path.parent / f"{name}.txt").read_text().split()
+        ids += [int(x) for x in lines[1::3]]
+    for start in range(0, len(ids), 10_000):
+        await Attempt.filter(id__in=ids[start : start + 10_000]).update(
+            status=AttemptStatus.IN_PROGRESS,
+            started_at=now,
+            deadline=now + timedelta(hours=1),
+            submitted_at=None,
+            scored_at=None,
+            correct_count=None,
+            duration_ms=None,
+        )
+    if settings.redis_url:  # an embedded Redis starts empty with the app: nothing to do
+        from redis.asyncio import Redis
+
+        board, keys, data = leaderboard.keys_of(plan["rounds"]["b"])[:3]
+        redis = Redis.from_url(settings.redis_url)
+        for line in (plan_path.parent / "samplers.txt").read_text().splitlines():
+            member = line.split()[2]  # samplers' lines: token, attempt, member
+            old = await redis.hget(keys, member)
+            if old is not None:
+                await redis.zrem(board, old)
+            await redis.hdel(keys, member)
+            await redis.hdel(data, member)
+        await redis.aclose()
+    if db.is_postgres():
+        await connections.get("default").execute_script("VACUUM ANALYZE quiz_attempt")
+    return len(ids)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["prepare", "fill-board"])
+    parser.add_argument("step", choices=["prepare", "fill-board", "reopen"])
     parser.add_argument("plan")
     parser.add_argument("--board", type=int, default=1_000_000)
     parser.add_argument("--tokens", type=int, default=4000)
     parser.add_argument("--samplers", type=int, default=100)
     parser.add_argument("--per-member", type=int, default=20)
-    parser.add_argument("--background", type=int, default=10)
+    parser.add_argument("--background", type=int, default=20)  # 78,000: 78 s at 1,000/s
     args = parser.parse_args()
     settings = Settings()
     await db.init(settings)
@@ -395,6 +445,9 @@ async def main() -> None:
         if args.step == "prepare":
             plan = await prepare(args)
             print(f"prepared in {plan['seconds']} s", file=sys.stderr)
+        elif args.step == "reopen":
+            reopened = await reopen(Path(args.plan), settings)
+            print(f"reopened {reopened:,} attempts", file=sys.stderr)
         else:
             print(f"board filled in {await fill_board(args, settings):.1f} s", file=sys.stderr)
     finally:

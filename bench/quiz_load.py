@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ from contests import leaderboard
 
 BIN = Path(sys.executable).parent
 DB = "ib_bench_quiz"
+PACED_CONNECTIONS = 256  # at 5,000/s: every connection busy only if answers take 51 ms
 
 BARE_APP = """
 import json
@@ -166,6 +168,12 @@ async def main() -> None:
     parser.add_argument(
         "--cold", action="store_true", help="no warm-up: members' first reads are measured too"
     )
+    parser.add_argument(
+        "--read-rates",
+        default="5000",
+        help="member board reads per second sent on a fixed schedule (comma list): the "
+        "latency at that rate, beside the closed load's latency at saturation",
+    )
     parser.add_argument("--only", default="", help="comma list of phases: submit,save,board")
     parser.add_argument("--keep", help="reuse this prepared directory (skips data preparation)")
     parser.add_argument(
@@ -224,11 +232,31 @@ async def main() -> None:
         print(
             f"data: {args.board:,} members and scored attempts written in {time.perf_counter() - t:.0f} s"
         )
+    elif not args.prepare_only:  # a kept data set: what the last run used up is fresh again
+        reopen_env = env if args.embedded else {**env, "REDIS_URL": args.redis}
+        subprocess.run(
+            [sys.executable, "-m", "bench.quiz_data", "reopen", str(plan_path)],
+            env=reopen_env,
+            cwd=ROOT,
+            check=True,
+        )
     plan = json.loads(plan_path.read_text())
     round_a, round_b = plan["rounds"]["a"], plan["rounds"]["b"]
     save_body = '{"answers": {"' + str(plan["qid"]) + '": [{n}]}}'
     results: dict[str, Any] = {}
     board_path = "/api/v1/rounds/{id}/leaderboard?limit=100"
+    shapes: dict[str, tuple[str, str, str, str | None]] = {  # phase: lines, method, path, body
+        "submit": ("submit.txt", "POST", "/api/v1/attempts/{id}/submit", None),
+        "save": ("save.txt", "PUT", "/api/v1/attempts/{id}/answers", save_body),
+        "board": ("readers.txt", "GET", board_path, None),
+    }
+    rates = [int(r) for r in args.read_rates.split(",") if r]
+    closed = {"seconds": args.seconds, "connections": args.connections}
+
+    def paced(rate: int) -> dict[str, int]:
+        # a connection is free for every slot unless answers take PACED_CONNECTIONS / rate
+        return {"seconds": args.seconds, "connections": PACED_CONNECTIONS, "rate": rate}
+
     if not args.keep and not args.embedded:
         import redis
 
@@ -266,39 +294,14 @@ async def main() -> None:
     )
     try:
         wait_up(bare_base, bare, data / "bare.log", "/api/v1/rounds/1/leaderboard")
-        if "submit" in phases:
-            results["bare submit"] = measured(
-                bare,
-                None,
-                bare_base,
-                data / "submit.txt",
-                "POST",
-                "/api/v1/attempts/{id}/submit",
-                seconds=args.seconds,
-                connections=args.connections,
-            )
-        if "save" in phases:
-            results["bare save"] = measured(
-                bare,
-                None,
-                bare_base,
-                data / "save.txt",
-                "PUT",
-                "/api/v1/attempts/{id}/answers",
-                seconds=args.seconds,
-                connections=args.connections,
-                body=save_body,
-            )
-        if "board" in phases:
-            results["bare board"] = measured(
-                bare,
-                None,
-                bare_base,
-                data / "readers.txt",
-                "GET",
-                board_path,
-                seconds=args.seconds,
-                connections=args.connections,
+        for phase, (lines, method, path, body) in shapes.items():
+            if phase in phases:
+                results[f"bare {phase}"] = measured(
+                    bare, None, bare_base, data / lines, method, path, body=body, **closed
+                )
+        for rate in rates if "board" in phases else ():
+            results[f"bare board at {rate}/s"] = measured(
+                bare, None, bare_base, data / "readers.txt", "GET", board_path, **paced(rate)
             )
     finally:
         stop(bare)
@@ -338,45 +341,24 @@ async def main() -> None:
             )
         if not args.cold:
             warm_up(base, data / "readers.txt", board_path, connections=args.connections)
-        if "submit" in phases:
-            r = results["submit"] = measured(
-                server,
-                worker,
-                base,
-                data / "submit.txt",
-                "POST",
-                "/api/v1/attempts/{id}/submit",
-                seconds=args.seconds,
-                connections=args.connections,
-            )
-            print(f"  app submit: {describe(r)}")
-        if "save" in phases:
-            r = results["save"] = measured(
-                server,
-                worker,
-                base,
-                data / "save.txt",
-                "PUT",
-                "/api/v1/attempts/{id}/answers",
-                seconds=args.seconds,
-                connections=args.connections,
-                body=save_body,
-            )
-            print(f"  app autosave: {describe(r)}")
+        for phase in ("submit", "save"):
+            if phase in phases:
+                lines, method, path, body = shapes[phase]
+                r = results[phase] = measured(
+                    server, worker, base, data / lines, method, path, body=body, **closed
+                )
+                print(f"  app {phase}: {describe(r)}")
         if "board" in phases:
-            # background submits on round B, paced: connections / (delay + latency) per second
-            conns = max(1, args.score_rate // 20)
-            delay = 40  # ms: at most conns / 40 ms = 1.25 × score-rate per second
-            total = 3 * args.seconds + 10
+            # background submits on round B, at --score-rate per second on a fixed schedule
             background = wrk(
                 base,
                 data / "background.txt",
                 "POST",
                 "/api/v1/attempts/{id}/submit",
-                seconds=total,
-                connections=conns,
+                seconds=3600,  # until interrupted, after the reads
+                connections=64,
                 threads=1,
-                delay_ms=delay,
+                rate=args.score_rate,
             )
             time.sleep(2)
             times = await to_board(
@@ -387,27 +369,19 @@ async def main() -> None:
                 f"  submitted → on the board: p50 {pct(times, 0.5) * 1000:.0f} ms, p95 {pct(times, 0.95) * 1000:.0f} ms over {len(times)}"
             )
             r = results["board anonymous"] = measured(
-                server,
-                worker,
-                base,
-                data / "anonymous.txt",
-                "GET",
-                board_path,
-                seconds=args.seconds,
-                connections=args.connections,
+                server, worker, base, data / "anonymous.txt", "GET", board_path, **closed
             )
             print(f"  app top-100 (anonymous): {describe(r)}")
             r = results["board member"] = measured(
-                server,
-                worker,
-                base,
-                data / "readers.txt",
-                "GET",
-                board_path,
-                seconds=args.seconds,
-                connections=args.connections,
+                server, worker, base, data / "readers.txt", "GET", board_path, **closed
             )
             print(f"  app top-100 + my rank (member): {describe(r)}")
+            for rate in rates:
+                r = results[f"board member at {rate}/s"] = measured(
+                    server, worker, base, data / "readers.txt", "GET", board_path, **paced(rate)
+                )
+                print(f"  app top-100 + my rank (member), {rate:,}/s offered: {describe(r)}")
+            background.send_signal(signal.SIGINT)  # wrk stops and reports
             r = results["background"] = wrk_result(background)
             print(f"  background submits on round B: {describe(r)}")
         results["db"] = await counts(args, env, round_a, round_b)
@@ -464,6 +438,16 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
             app, bare = results[key], results.get(bare_key)
             ratio = f"{app['rate'] / bare['rate']:.2f}" if bare else "-"
             print(f"| {label} | {describe(app)} | {describe(bare) if bare else '-'} | {ratio} |")
+    for key in results:
+        if key.startswith("board member at "):
+            bare = results.get("bare board " + key.removeprefix("board member "))
+            ratio = f"{results[key]['p99_us'] / bare['p99_us']:.1f}× p99" if bare else "-"
+            label = (
+                f"GET top-100 + my rank (member), {key.removeprefix('board member at ')} offered"
+            )
+            print(
+                f"| {label} | {describe(results[key])} | {describe(bare) if bare else '-'} | {ratio} |"
+            )
     if "background" in results:
         print(f"| background submits (round B) | {describe(results['background'])} | | |")
     if "to board" in results:
