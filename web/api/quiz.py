@@ -46,15 +46,23 @@ START_LIMITS = ("6/minute", "600/minute")  # per member, per address
 SAVE_LIMITS = ("120/minute", "12000/minute")
 
 
+BOARD_LIMIT_MAX = 100  # rows per board page
+BOARD_OFFSET_MAX = 10_000_000
+
+
 class BoardQuery(BaseModel):
-    limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0, le=10_000_000)
+    limit: int = Field(default=20, ge=1, le=BOARD_LIMIT_MAX)
+    offset: int = Field(default=0, ge=0, le=BOARD_OFFSET_MAX)
+
+
+_BOARD_DEFAULTS = {name: f.default for name, f in BoardQuery.model_fields.items()}
 
 
 def board_query(request: Request) -> BoardQuery:
-    """`?limit=&offset=`: plain numbers within bounds are read directly (every board read
-    carries them); anything else goes through `parse_query` (422 naming the parameter)."""
-    values = {"limit": 20, "offset": 0}
+    """`?limit=&offset=`: plain numbers within `BoardQuery`'s bounds are read directly
+    (every board read carries them); anything else goes through `parse_query` (422 naming
+    the parameter)."""
+    values = dict(_BOARD_DEFAULTS)
     raw: bytes = request.scope.get("query_string", b"")
     for part in raw.split(b"&") if raw else ():
         name, _, value = part.partition(b"=")
@@ -62,7 +70,7 @@ def board_query(request: Request) -> BoardQuery:
         if key not in values or not value.isdigit() or len(value) > 8:
             return parse_query(request, BoardQuery)
         values[key] = int(value)
-    if not 1 <= values["limit"] <= 100 or values["offset"] > 10_000_000:
+    if not 1 <= values["limit"] <= BOARD_LIMIT_MAX or values["offset"] > BOARD_OFFSET_MAX:
         return parse_query(request, BoardQuery)
     return BoardQuery.model_construct(limit=values["limit"], offset=values["offset"])
 
