@@ -32,6 +32,14 @@ from contests.errors import (
 from contests.leaderboard import Keepalive
 from contests.models import Attempt, AttemptStatus, Contest, Question, Round
 from contests.questions import quiz_contest_for
+from contests.round_settings import (
+    DEFAULT_GRACE_S,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_PREDICTION_MAX,
+    DEFAULT_PREDICTION_MIN,
+    SETTINGS,
+    normalise,
+)
 from contests.service import get_contest, is_organizer, may_see
 from core.db import update_rows
 
@@ -61,59 +69,6 @@ def question_pool(
     ]
 
 
-SETTINGS = (
-    "title",
-    "opens_at",
-    "closes_at",
-    "question_count",
-    "time_limit_s",
-    "max_attempts",
-    "counting",
-    "tags",
-    "difficulties",
-    "prediction_question",
-    "prediction_min",
-    "prediction_max",
-    "tie_breakers",
-    "explanations_after_close",
-    "grace_s",
-)
-# Seconds after an attempt's deadline during which its answers and submit still count (the
-# network's delay); a round sets its own within these bounds.
-DEFAULT_GRACE_S = 5
-MAX_GRACE_S = 120
-# The answers a prediction question accepts unless the round says otherwise.
-DEFAULT_PREDICTION_MIN = 0
-DEFAULT_PREDICTION_MAX = 10_000_000
-
-
-def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A round's settings, cleaned and checked on their own: closing after opening, no
-    tie-breaker twice, prediction bounds in order, difficulties 1–5, a grace of 0 to
-    `MAX_GRACE_S` seconds (422 naming the field)."""
-    values = {name: settings[name] for name in SETTINGS}
-    if not 0 <= int(values["grace_s"]) <= MAX_GRACE_S:
-        raise BadContest(fields={"grace_s": "From 0 to 120 seconds."})
-    if values["closes_at"] <= values["opens_at"]:
-        raise BadContest(fields={"closes_at": "Must be after the opening time."})
-    breakers = list(values["tie_breakers"] or ranking.DEFAULT_TIE_BREAKERS)
-    if len(set(breakers)) != len(breakers):
-        raise BadContest(fields={"tie_breakers": "A tie-breaker is listed twice."})
-    if values["prediction_max"] < values["prediction_min"]:
-        raise BadContest(fields={"prediction_max": "Must not be below the minimum."})
-    difficulties = sorted(set(values["difficulties"] or []))
-    if any(d < 1 or d > 5 for d in difficulties):
-        raise BadContest(fields={"difficulties": "Difficulties go from 1 to 5."})
-    values.update(
-        title=str(values["title"]).strip(),
-        tags=[t.strip().lower() for t in values["tags"] or [] if t.strip()],
-        difficulties=difficulties,
-        tie_breakers=breakers,
-        prediction_question=(values["prediction_question"] or "").strip() or None,
-    )
-    return values
-
-
 async def check_fits(contest: Contest, values: Mapping[str, Any]) -> None:
     """A round lies within its contest's dates and its bank has enough matching questions."""
     if values["opens_at"] < contest.opens_at or values["closes_at"] > contest.closes_at:
@@ -138,7 +93,7 @@ async def create_round(
     closes_at: datetime,
     question_count: int,
     time_limit_s: int,
-    max_attempts: int = 1,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     counting: str = "best",
     tags: list[str] | None = None,
     difficulties: list[int] | None = None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from contests import ranking
+from contests import round_settings as rs
 from contests.models import ContestKind, ContestStatus
 
 
@@ -94,30 +96,38 @@ class ImportReport(BaseModel):
 
 
 TieBreaker = Literal["prediction_error", "duration", "submitted_at"]
+Counting = Literal["best", "first", "last"]
 
 
 def _default_tie_breakers() -> list[TieBreaker]:
-    return ["prediction_error", "duration", "submitted_at"]
+    return cast("list[TieBreaker]", list(ranking.DEFAULT_TIE_BREAKERS))
 
 
 class RoundIn(BaseModel):
+    """A new round's settings (bounds and defaults: `contests.round_settings`)."""
+
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=rs.MAX_TITLE)
     opens_at: AwareDatetime
     closes_at: AwareDatetime
-    question_count: int = Field(ge=1, le=200)
-    time_limit_s: int = Field(ge=10, le=4 * 3600)
-    max_attempts: int = Field(default=1, ge=1, le=20)
-    counting: Literal["best", "first", "last"] = "best"
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    difficulties: list[int] = Field(default_factory=list, max_length=5)
-    prediction_question: str | None = Field(default=None, max_length=500)
-    prediction_min: int = Field(default=0, ge=0)
-    prediction_max: int = Field(default=10_000_000, ge=0, le=1_000_000_000)
-    tie_breakers: list[TieBreaker] = Field(default_factory=_default_tie_breakers, max_length=3)
+    question_count: int = Field(ge=1, le=rs.MAX_QUESTION_COUNT)
+    time_limit_s: int = Field(ge=rs.MIN_TIME_LIMIT_S, le=rs.MAX_TIME_LIMIT_S)
+    max_attempts: int = Field(default=rs.DEFAULT_MAX_ATTEMPTS, ge=1, le=rs.MAX_ATTEMPTS)
+    counting: Counting = "best"
+    tags: list[str] = Field(default_factory=list, max_length=rs.MAX_TAGS)
+    difficulties: list[int] = Field(default_factory=list, max_length=len(rs.DIFFICULTIES))
+    prediction_question: str | None = Field(default=None, max_length=rs.MAX_PREDICTION_QUESTION)
+    prediction_min: int = Field(default=rs.DEFAULT_PREDICTION_MIN, ge=0)
+    prediction_max: int = Field(default=rs.DEFAULT_PREDICTION_MAX, ge=0, le=rs.MAX_PREDICTION)
+    tie_breakers: list[TieBreaker] = Field(
+        default_factory=_default_tie_breakers, max_length=len(ranking.DEFAULT_TIE_BREAKERS)
+    )
     explanations_after_close: bool = True
     grace_s: int = Field(
-        default=5, ge=0, le=120, description="seconds after the deadline that still count"
+        default=rs.DEFAULT_GRACE_S,
+        ge=0,
+        le=rs.MAX_GRACE_S,
+        description="seconds after the deadline that still count",
     )
 
 

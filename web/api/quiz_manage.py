@@ -8,17 +8,18 @@ the organisers' side plus the public round views.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from contests import participation, question_edits, questions, rounds
+from contests import participation, question_edits, questions, ranking, rounds
+from contests import round_settings as rs
 from contests.errors import BadQuestions
 from contests.models import Question, Round
 from contests.schemas import (
+    Counting,
     ImportError_,
     ImportReport,
     QuestionIn,
@@ -152,21 +153,23 @@ class RoundPatch(BaseModel):
     once the round is open)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(default=None, min_length=1, max_length=200)
+    title: str | None = Field(default=None, min_length=1, max_length=rs.MAX_TITLE)
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
-    question_count: int | None = Field(default=None, ge=1, le=200)
-    time_limit_s: int | None = Field(default=None, ge=10, le=4 * 3600)
-    max_attempts: int | None = Field(default=None, ge=1, le=20)
-    counting: Literal["best", "first", "last"] | None = None
-    tags: list[str] | None = Field(default=None, max_length=20)
-    difficulties: list[int] | None = Field(default=None, max_length=5)
-    prediction_question: str | None = Field(default=None, max_length=500)
+    question_count: int | None = Field(default=None, ge=1, le=rs.MAX_QUESTION_COUNT)
+    time_limit_s: int | None = Field(default=None, ge=rs.MIN_TIME_LIMIT_S, le=rs.MAX_TIME_LIMIT_S)
+    max_attempts: int | None = Field(default=None, ge=1, le=rs.MAX_ATTEMPTS)
+    counting: Counting | None = None
+    tags: list[str] | None = Field(default=None, max_length=rs.MAX_TAGS)
+    difficulties: list[int] | None = Field(default=None, max_length=len(rs.DIFFICULTIES))
+    prediction_question: str | None = Field(default=None, max_length=rs.MAX_PREDICTION_QUESTION)
     prediction_min: int | None = Field(default=None, ge=0)
-    prediction_max: int | None = Field(default=None, ge=0, le=1_000_000_000)
-    tie_breakers: list[TieBreaker] | None = Field(default=None, max_length=3)
+    prediction_max: int | None = Field(default=None, ge=0, le=rs.MAX_PREDICTION)
+    tie_breakers: list[TieBreaker] | None = Field(
+        default=None, max_length=len(ranking.DEFAULT_TIE_BREAKERS)
+    )
     explanations_after_close: bool | None = None
-    grace_s: int | None = Field(default=None, ge=0, le=120)
+    grace_s: int | None = Field(default=None, ge=0, le=rs.MAX_GRACE_S)
 
 
 def question_admin(q: Question) -> QuestionAdmin:

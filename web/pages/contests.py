@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 import contests.documents  # noqa: F401  (registers the "contest" search source)
 from accounts.models import Unit, UnitLevel
 from contests import attempts, question_edits, questions, results, rounds, service
+from contests import round_settings as rs
 from contests.errors import BadContest, NotContestOrganiser
 from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
@@ -89,7 +90,8 @@ async def contest_detail(request: Request) -> Response:
             "eligible": principal is not None and service.is_eligible(principal, contest),
             "bank": bank,
             "notice": request.query_params.get("done"),
-            "rf": round_form.values(None),
+            "rf": round_form.new_round(),
+            "bounds": round_form.bounds,
             "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
         },
     )
@@ -217,25 +219,25 @@ async def create_round(request: Request) -> Response:
     form = await read_form(request)
     contest_id = int(request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-
+    minutes = round_form.whole(values, "time_limit_min", round_form.DEFAULT_TIME_LIMIT_MIN)
     await rounds.create_round(
         context.principal(request),
         contest_id,
         title=values.get("title", "").strip() or "—",
         opens_at=local_input(values.get("opens_at", ""), "opens_at"),
         closes_at=local_input(values.get("closes_at", ""), "closes_at"),
-        question_count=round_form.whole(values, "question_count", 10),
-        time_limit_s=round_form.whole(values, "time_limit_min", 10) * 60,
-        max_attempts=round_form.whole(values, "max_attempts", 1),
+        question_count=round_form.whole(values, "question_count", rs.DEFAULT_QUESTION_COUNT),
+        time_limit_s=minutes * 60,
+        max_attempts=round_form.whole(values, "max_attempts", rs.DEFAULT_MAX_ATTEMPTS),
         tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
-        difficulties=[d for d in range(1, 6) if values.get(f"difficulty_{d}") == "1"],
+        difficulties=[d for d in rs.DIFFICULTIES if values.get(f"difficulty_{d}") == "1"],
         counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
         prediction_question=values.get("prediction_question") or None,
-        prediction_min=round_form.whole(values, "prediction_min", rounds.DEFAULT_PREDICTION_MIN),
-        prediction_max=round_form.whole(values, "prediction_max", rounds.DEFAULT_PREDICTION_MAX),
+        prediction_min=round_form.whole(values, "prediction_min", rs.DEFAULT_PREDICTION_MIN),
+        prediction_max=round_form.whole(values, "prediction_max", rs.DEFAULT_PREDICTION_MAX),
         tie_breakers=round_form.tie_breakers(values),
         explanations_after_close=values.get("explanations_immediately") != "1",
-        grace_s=round_form.whole(values, "grace_s", rounds.DEFAULT_GRACE_S),
+        grace_s=round_form.whole(values, "grace_s", rs.DEFAULT_GRACE_S),
         now=clock.now(),
     )
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)

@@ -1,14 +1,28 @@
 """The round settings that the create and edit forms share: grace, prediction bounds and
-the order of the tie-breakers (the rule itself is in `contests.ranking`)."""
+the order of the tie-breakers (the rule itself is in `contests.ranking`), and the limits
+and defaults the forms offer (the rules: `contests.round_settings`, passed to the
+templates as `bounds`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, overload
 
+from contests import round_settings
 from contests.errors import BadContest
 from contests.ranking import DEFAULT_TIE_BREAKERS
-from contests.rounds import DEFAULT_GRACE_S, DEFAULT_PREDICTION_MAX, DEFAULT_PREDICTION_MIN
+from contests.round_settings import (
+    DEFAULT_GRACE_S,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_PREDICTION_MAX,
+    DEFAULT_PREDICTION_MIN,
+    DEFAULT_QUESTION_COUNT,
+    DEFAULT_TIME_LIMIT_S,
+)
+
+# The settings' bounds for the templates (`bounds.MAX_GRACE_S`, …).
+bounds = round_settings
+DEFAULT_TIME_LIMIT_MIN = DEFAULT_TIME_LIMIT_S // 60  # the create form asks in whole minutes
 
 TIE_BREAKER_LABELS = {
     "prediction_error": "Smaller prediction error",
@@ -53,3 +67,14 @@ def values(round_: Any | None) -> dict[str, str]:
         grace, low, high = round_.grace_s, round_.prediction_min, round_.prediction_max
     out["grace_s"], out["prediction_min"], out["prediction_max"] = str(grace), str(low), str(high)
     return out
+
+
+def new_round() -> dict[str, str]:
+    """The create form's values: the shared fields' defaults (`values(None)`) and those of
+    the fields only it has."""
+    return {
+        **values(None),
+        "question_count": str(DEFAULT_QUESTION_COUNT),
+        "time_limit_min": str(DEFAULT_TIME_LIMIT_MIN),
+        "max_attempts": str(DEFAULT_MAX_ATTEMPTS),
+    }

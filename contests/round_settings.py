@@ -1,0 +1,84 @@
+"""A quiz round's settings: their names, defaults and bounds, and how they are cleaned and
+checked on their own (`normalise`; `contests.rounds` checks them against the contest).
+
+The bounds are written here once: the API's schemas (`contests.schemas.RoundIn`,
+`web.api.quiz_manage.RoundPatch`) check them, and the forms (`web.pages.round_form`)
+offer them as their inputs' limits and defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contests import ranking
+from contests.errors import BadContest
+
+SETTINGS = (
+    "title",
+    "opens_at",
+    "closes_at",
+    "question_count",
+    "time_limit_s",
+    "max_attempts",
+    "counting",
+    "tags",
+    "difficulties",
+    "prediction_question",
+    "prediction_min",
+    "prediction_max",
+    "tie_breakers",
+    "explanations_after_close",
+    "grace_s",
+)
+MAX_TITLE = 200  # characters
+# The questions an attempt draws (the forms offer `DEFAULT_QUESTION_COUNT`).
+MAX_QUESTION_COUNT = 200
+DEFAULT_QUESTION_COUNT = 10
+# An attempt's time limit (the forms offer `DEFAULT_TIME_LIMIT_S`).
+MIN_TIME_LIMIT_S = 10
+MAX_TIME_LIMIT_S = 4 * 3600
+DEFAULT_TIME_LIMIT_S = 10 * 60
+# The attempts a member may make at the round.
+MAX_ATTEMPTS = 20
+DEFAULT_MAX_ATTEMPTS = 1
+MAX_TAGS = 20
+MAX_PREDICTION_QUESTION = 500  # characters
+# Seconds after an attempt's deadline during which its answers and submit still count (the
+# network's delay); a round sets its own within these bounds.
+DEFAULT_GRACE_S = 5
+MAX_GRACE_S = 120
+# The answers a prediction question accepts unless the round says otherwise, and the
+# highest upper bound a round may set.
+DEFAULT_PREDICTION_MIN = 0
+DEFAULT_PREDICTION_MAX = 10_000_000
+MAX_PREDICTION = 1_000_000_000
+# A question's difficulty (a round draws from some of them; none chosen: all).
+DIFFICULTIES = range(1, 6)
+
+
+def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A round's settings, cleaned and checked on their own: closing after opening, no
+    tie-breaker twice, prediction bounds in order, difficulties 1–5, a grace of 0 to
+    `MAX_GRACE_S` seconds (422 naming the field)."""
+    values = {name: settings[name] for name in SETTINGS}
+    if not 0 <= int(values["grace_s"]) <= MAX_GRACE_S:
+        raise BadContest(fields={"grace_s": "From 0 to 120 seconds."})  # msgid: MAX_GRACE_S
+    if values["closes_at"] <= values["opens_at"]:
+        raise BadContest(fields={"closes_at": "Must be after the opening time."})
+    breakers = list(values["tie_breakers"] or ranking.DEFAULT_TIE_BREAKERS)
+    if len(set(breakers)) != len(breakers):
+        raise BadContest(fields={"tie_breakers": "A tie-breaker is listed twice."})
+    if values["prediction_max"] < values["prediction_min"]:
+        raise BadContest(fields={"prediction_max": "Must not be below the minimum."})
+    difficulties = sorted(set(values["difficulties"] or []))
+    if any(d not in DIFFICULTIES for d in difficulties):
+        raise BadContest(fields={"difficulties": "Difficulties go from 1 to 5."})
+    values.update(
+        title=str(values["title"]).strip(),
+        tags=[t.strip().lower() for t in values["tags"] or [] if t.strip()],
+        difficulties=difficulties,
+        tie_breakers=breakers,
+        prediction_question=(values["prediction_question"] or "").strip() or None,
+    )
+    return values
