@@ -86,8 +86,12 @@ async def test_organiser_edits_a_round_by_forms(client: httpx2.AsyncClient) -> N
     }
     r = await client.post(url, data={**form, "question_count": "99"})
     assert r.status_code == 409 and "field-error" in r.text
+    r = await client.get(f"/rounds/{round_['id']}")  # read before the edit …
+    assert r.status_code == 200 and "Vòng 1 (sửa)" not in r.text
     r = await client.post(url, data=form)
     assert r.status_code == 303, r.text
+    r = await client.get(f"/rounds/{round_['id']}")  # … and at once after it: the edit shows
+    assert "Vòng 1 (sửa)" in r.text
     saved = await Round.get(id=round_["id"])
     assert saved.question_count == 8 and saved.difficulties == [1, 2]
     assert saved.title == "Vòng 1 (sửa)" and saved.tags == ["lich-su"]

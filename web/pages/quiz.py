@@ -48,8 +48,13 @@ async def round_page(request: Request) -> Response:
     me = None
     rebuilding = False
     units: list[unit_board.UnitStats] = []
-    if visible:  # through the shared board reads: its page cache, one rebuild request
-        round_ = await board_reads.recent_round(round_.id, board=True)
+    # The round is read from the database, not through `board_reads.recent_round`'s copy
+    # of up to 1 s: nothing drops that copy when an organiser edits the round, and the
+    # organiser who just did must see the edit here. The board goes through the shared
+    # board reads (their page cache); a lost board's rebuild is asked by `my_row`'s look
+    # (members see results only once published, when the round is frozen and its stored
+    # ranks answer: nothing to rebuild).
+    if visible:
         found = await board_reads.page(round_, 0, 20)
         rows, total, rebuilding = found.rows, found.total, found.rebuilding
         me = await board_reads.my_row(round_, principal.member_id) if principal else None
@@ -211,6 +216,7 @@ async def _round_edit_page(
             "status": rounds.round_status(round_, clock.now()),
             "form": form,
             "rf": form,
+            "bounds": round_form.bounds,
             "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
             "errors": errors,
         },
