@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -50,6 +51,12 @@ async def pg_backends(dsn: str) -> dict[str, list[int]]:
     return groups
 
 
+async def redis_server(pool: Any) -> int:
+    """The pid of the Redis server behind `pool` (on this machine; shared with other users
+    of that Redis, so what it is counted for is only indicative)."""
+    return int((await pool.info("server"))["process_id"])
+
+
 @dataclass
 class CpuMeter:
     """CPU seconds used by groups of processes between `start` and `stop`."""
@@ -76,6 +83,11 @@ class CpuMeter:
             self.used[name] = self.used.get(name, 0.0) + sum(
                 cpu_s(p) - self.before.get(p, 0.0) for p in pids
             )
+
+    def postgres_s(self) -> float:
+        """CPU seconds of the database's backends, every application together (a backend
+        opened during the measurement counts from zero)."""
+        return sum(v for k, v in self.used.items() if k.startswith("pg "))
 
     def per_request_ms(self, requests: int) -> dict[str, float]:
         return {k: v * 1000 / max(1, requests) for k, v in self.used.items()}

@@ -1,4 +1,3 @@
-# ruff: noqa: S106 - a benchmark's throwaway settings
 """The quiz scorer alone: attempts scored per second and CPU per attempt, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ib_scorer_bench \\
@@ -40,56 +39,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-from arq import create_pool
 from tortoise import connections
 
-from bench.cpu import cpu_s, pg_backends
-from bench.unit_board import copy, recreate
-from core import db, queue
-from core.settings import Settings
-from workers.broker import broker_for
-
-BASE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-ROUND_ID = 1
+from bench.cpu import CpuMeter, redis_server
+from bench.in_process import (
+    BASE,
+    ROUND_ID,
+    contest_and_round,
+    copy,
+    dsn,
+    session,
+    settings_from_env,
+    units_and_members,
+    ward_path,
+)
 
 
 async def build(attempts: int, wards: int, bank: int, questions: int) -> None:
     """The data set (see the module docstring)."""
-    units: list[tuple[Any, ...]] = [(1, "Trung ương", "VN", "national", "", None, "VN/")]
-    for p in range(34):
-        units.append((2 + p, f"Tỉnh {p:02d}", f"P{p:02d}", "province", "", 1, f"VN/P{p:02d}/"))
-    for w in range(wards):
-        path = f"VN/P{w % 34:02d}/W{w:05d}/"
-        units.append((100 + w, f"Xã {w:04d}", f"W{w:05d}", "ward", "", 2 + w % 34, path))
-    await copy("unit", ["id", "name", "code", "level", "division_type", "parent_id", "path"], units)
-    members = [
-        (i, f"u{i}@bench.vn", "x", f"Đoàn viên {i}", 100 + i % wards, 2000, True, BASE, "")
-        for i in range(1, attempts + 1)
-    ]
-    await copy(
-        "member",
-        [
-            *("id", "email", "password_hash", "display_name", "unit_id", "birth_year"),
-            *("is_active", "created_at", "search_name"),
-        ],
-        members,
-    )
-    end = BASE + timedelta(days=7)
-    sql = connections.get("default")
-    await sql.execute_script(
-        "INSERT INTO contest (id, title, description, kind, status, unit_id, unit_path, opens_at,"
-        " closes_at, eligibility_unit_id, eligibility_path, created_by_id, created_at,"
-        f" updated_at, published_at) VALUES (1, 'Bench', '', 'quiz', 'open', 1, 'VN/',"
-        f" '{BASE.isoformat()}', '{end.isoformat()}', 1, 'VN/', 1,"
-        f" '{BASE.isoformat()}', '{BASE.isoformat()}', '{BASE.isoformat()}');"
-        "INSERT INTO quiz_round (id, contest_id, title, opens_at, closes_at, question_count,"
-        " time_limit_s, max_attempts, counting, tags, difficulties, prediction_min,"
-        " prediction_max, tie_breakers, explanations_after_close, grace_s, created_at)"
-        f" VALUES ({ROUND_ID}, 1, 'Bench', '{BASE.isoformat()}', '{end.isoformat()}',"
-        f" {questions}, 900, 1, 'best', '[]', '[]', 0, 1000000,"
-        ' \'["prediction_error", "duration", "submitted_at"]\', true, 5,'
-        f" '{BASE.isoformat()}');"
-    )
+    await units_and_members(attempts, wards)
+    await contest_and_round(questions, max_attempts=1)
     await copy(
         "quiz_question",
         [
@@ -118,10 +87,9 @@ async def build(attempts: int, wards: int, bank: int, questions: int) -> None:
         answers = {str(q): [q % 4 if rng.random() < 0.67 else (q + 1) % 4] for q in drawn}
         start = BASE + timedelta(seconds=i % 86_400)
         done = start + timedelta(milliseconds=60_000 + rng.randrange(800_000))
-        path = f"VN/P{(i % wards) % 34:02d}/W{i % wards:05d}/"
         rows.append(
             (
-                *(i, ROUND_ID, i, path, 1, "submitted", json.dumps(drawn)),
+                *(i, ROUND_ID, i, ward_path(i, wards), 1, "submitted", json.dumps(drawn)),
                 *(json.dumps({str(q): [0, 1, 2, 3] for q in drawn}), json.dumps(answers)),
                 *(start, start + timedelta(seconds=900), done),
             )
@@ -130,7 +98,7 @@ async def build(attempts: int, wards: int, bank: int, questions: int) -> None:
             await _attempts(rows)
             rows = []
     await _attempts(rows)
-    await sql.execute_script("VACUUM ANALYZE")
+    await connections.get("default").execute_script("VACUUM ANALYZE")
 
 
 async def _attempts(rows: list[tuple[Any, ...]]) -> None:
@@ -214,29 +182,24 @@ async def app_scorer(batch: int) -> int:
 
 
 async def measure(
-    name: str, run: Callable[[], Awaitable[int]], dsn: str, pool: Any
+    name: str, run: Callable[[], Awaitable[int]], address: str, pool: Any
 ) -> dict[str, float]:
     """Run one scorer over the round; print and return its rate and CPU per attempt."""
     await reset(pool)
-    backends = [p for pids in (await pg_backends(dsn)).values() for p in pids]
-    redis_pid = int((await pool.info("server"))["process_id"])
-    pg0 = {p: cpu_s(p) for p in backends}
-    redis0 = cpu_s(redis_pid)
-    cpu0 = time.process_time()
+    # This process (the scorer), the database's backends (one opened during the run, the
+    # raw scorer's, counts from zero) and the Redis server.
+    meter = CpuMeter({"scorer": [os.getpid()], "redis": [await redis_server(pool)]}, address)
+    await meter.start()
     wall0 = time.perf_counter()
     scored = await run()
     wall = time.perf_counter() - wall0
-    cpu = time.process_time() - cpu0
-    # Backends opened during the run (the raw scorer's connection) count from zero.
-    backends_after = [p for pids in (await pg_backends(dsn)).values() for p in pids]
-    pg = sum(cpu_s(p) - pg0.get(p, 0.0) for p in set(backends) | set(backends_after))
-    redis_cpu = cpu_s(redis_pid) - redis0
+    await meter.stop()
     per = 1e6 / max(1, scored)
     out = {
         "rate": scored / wall,
-        "scorer_us": cpu * per,
-        "pg_us": pg * per,
-        "redis_us": redis_cpu * per,
+        "scorer_us": meter.used["scorer"] * per,
+        "pg_us": meter.postgres_s() * per,
+        "redis_us": meter.used["redis"] * per,
     }
     print(
         f"{name}: {scored:,} attempts in {wall:.1f} s = {out['rate']:,.0f}/s; CPU per attempt:"
@@ -301,21 +264,9 @@ async def main() -> None:
     parser.add_argument("--no-raw", action="store_true", help="skip the raw baseline")
     parser.add_argument("--reads", type=int, default=100, help="board reads from PostgreSQL")
     args = parser.parse_args()
-    settings = Settings(
-        database_url=os.environ["DATABASE_URL"],
-        redis_url=os.environ["REDIS_URL"],
-        meili_url=None,
-        secret_key="bench",
-        worker_in_process=False,
-    )
-    dsn = settings.database_url.replace("postgres://", "postgresql://", 1)
-    if not args.keep:
-        await recreate(settings.database_url)
-        await db.migrate(settings)
-    await db.init(settings)
-    pool = await create_pool(broker_for(settings).arq)
-    queue.set_pool(pool)
-    try:
+    settings = settings_from_env()
+    address = dsn(settings)
+    async with session(settings, fresh=not args.keep) as pool:
         if not args.keep:
             t = time.perf_counter()
             await build(args.attempts, args.wards, args.bank, args.questions)
@@ -332,14 +283,14 @@ async def main() -> None:
         )
         raw = None
         if not args.no_raw:
-            conn = await asyncpg.connect(dsn)  # opened first: its backend's CPU is counted
+            conn = await asyncpg.connect(address)  # opened first: its backend's CPU is counted
             try:
                 raw = await measure(
-                    "raw asyncpg scorer", lambda: raw_scorer(conn, pool, args.batch), dsn, pool
+                    "raw asyncpg scorer", lambda: raw_scorer(conn, pool, args.batch), address, pool
                 )
             finally:
                 await conn.close()
-        app = await measure("contests.scoring", lambda: app_scorer(args.batch), dsn, pool)
+        app = await measure("contests.scoring", lambda: app_scorer(args.batch), address, pool)
         await board_lost(args.reads)
         if raw is not None:
             print(
@@ -347,10 +298,6 @@ async def main() -> None:
                 f" {app['scorer_us'] / raw['scorer_us']:.2f}x, PostgreSQL CPU"
                 f" {app['pg_us'] / max(raw['pg_us'], 1e-9):.2f}x"
             )
-    finally:
-        queue.set_pool(None)
-        await pool.aclose()
-        await db.close()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-# ruff: noqa: S106 - a benchmark's throwaway settings
 """The unit leaderboard: counters kept by the scorer vs counting per request (the old way).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ib_bench_units \\
@@ -23,86 +22,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
-
-import asyncpg
-from arq import create_pool
-from tortoise import connections
 
 from accounts.models import UnitLevel
+from bench.in_process import (
+    BASE,
+    ROUND_ID,
+    contest_and_round,
+    copy,
+    session,
+    settings_from_env,
+    units_and_members,
+    ward_path,
+)
 from contests import leaderboard, unit_board
 from contests.models import Round
-from core import db, queue
-from core.settings import Settings
-from workers.broker import broker_for
-
-BASE = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-async def recreate(url: str) -> None:
-    parts = urlsplit(url.replace("postgres://", "postgresql://", 1))
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    conn = await asyncpg.connect(admin)
-    try:
-        name = parts.path.lstrip("/")
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def copy(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    conn = connections.get("default")
-    async with conn.acquire_connection() as raw:
-        await raw.copy_records_to_table(table, columns=columns, records=rows)
 
 
 async def build(members: int, wards: int) -> int:
     """The data set; returns the round id."""
-    units: list[tuple[Any, ...]] = [(1, "Trung ương", "VN", "national", "", None, "VN/")]
-    for p in range(34):
-        units.append((2 + p, f"Tỉnh {p:02d}", f"P{p:02d}", "province", "", 1, f"VN/P{p:02d}/"))
-    for w in range(wards):
-        path = f"VN/P{w % 34:02d}/W{w:05d}/"
-        units.append((100 + w, f"Xã {w:04d}", f"W{w:05d}", "ward", "", 2 + w % 34, path))
-    await copy("unit", ["id", "name", "code", "level", "division_type", "parent_id", "path"], units)
-    rows: list[tuple[Any, ...]] = [
-        (i, f"u{i}@bench.vn", "x", f"Đoàn viên {i}", 100 + i % wards, 2000, True, BASE, "")
-        for i in range(1, members + 1)
-    ]
-    columns = ["id", "email", "password_hash", "display_name", "unit_id", "birth_year"]
-    columns += ["is_active", "created_at", "search_name"]
-    if not await _has_column("member", "search_name"):
-        columns, rows = columns[:-1], [r[:-1] for r in rows]
-    await copy("member", columns, rows)
-    sql = connections.get("default")
-    await sql.execute_script(
-        "INSERT INTO contest (id, title, description, kind, status, unit_id, unit_path, opens_at,"
-        " closes_at, eligibility_unit_id, eligibility_path, created_by_id, created_at,"
-        f" updated_at, published_at) VALUES (1, 'Bench', '', 'quiz', 'open', 1, 'VN/',"
-        f" '{BASE.isoformat()}', '{(BASE + timedelta(days=7)).isoformat()}', 1, 'VN/', 1,"
-        f" '{BASE.isoformat()}', '{BASE.isoformat()}', '{BASE.isoformat()}');"
-        "INSERT INTO quiz_round (id, contest_id, title, opens_at, closes_at, question_count,"
-        " time_limit_s, max_attempts, counting, tags, difficulties, prediction_min,"
-        " prediction_max, tie_breakers, explanations_after_close, grace_s, created_at)"
-        f" VALUES (1, 1, 'Bench', '{BASE.isoformat()}', '{(BASE + timedelta(days=7)).isoformat()}',"
-        " 10, 900, 3, 'best', '[]', '[]', 0, 1000000,"
-        ' \'["prediction_error", "duration", "submitted_at"]\', true, 5,'
-        f" '{BASE.isoformat()}');"
-    )
+    await units_and_members(members, wards)
+    await contest_and_round(question_count=10, max_attempts=3)
     attempts = []
     for i in range(1, members + 1):
         start = BASE + timedelta(seconds=i % 86_400)
         done = start + timedelta(seconds=60 + i % 800)
-        path = f"VN/P{(i % wards) % 34:02d}/W{i % wards:05d}/"
         attempts.append(
             (
-                *(i, 1, i, path, 1, "scored", "[]", "{}", "{}", start),
+                *(i, ROUND_ID, i, ward_path(i, wards), 1, "scored", "[]", "{}", "{}", start),
                 *(start + timedelta(seconds=900), done, done),
                 *((i * 7919) % 11, 60_000 + (i % 800) * 1000),
             )
@@ -116,15 +66,7 @@ async def build(members: int, wards: int) -> int:
         ],
         attempts,
     )
-    return 1
-
-
-async def _has_column(table: str, column: str) -> bool:
-    rows = await connections.get("default").execute_query_dict(
-        "SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2",
-        [table, column],
-    )
-    return bool(rows)
+    return ROUND_ID
 
 
 def ms(seconds: float) -> str:
@@ -151,20 +93,7 @@ async def main() -> None:
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--baseline-reads", type=int, default=5)
     args = parser.parse_args()
-    settings = Settings(
-        database_url=os.environ["DATABASE_URL"],
-        redis_url=os.environ["REDIS_URL"],
-        meili_url=None,
-        secret_key="bench",
-        worker_in_process=False,
-    )
-    await recreate(settings.database_url)
-    await db.migrate(settings)
-    await db.init(settings)
-    pool = await create_pool(broker_for(settings).arq)
-    await pool.flushdb()
-    queue.set_pool(pool)
-    try:
+    async with session(settings_from_env(), fresh=True, flush=True):
         t = time.perf_counter()
         round_id = await build(args.members, args.wards)
         print(
@@ -210,10 +139,6 @@ async def main() -> None:
         t = time.perf_counter()
         stored = await unit_board.freeze(round_)
         print(f"freeze (store {stored:,} unit rows): {time.perf_counter() - t:.2f} s")
-    finally:
-        queue.set_pool(None)
-        await pool.aclose()
-        await db.close()
 
 
 if __name__ == "__main__":
