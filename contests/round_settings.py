@@ -1,15 +1,19 @@
 """A quiz round's settings: their names, defaults and bounds, and how they are cleaned and
 checked on their own (`normalise`; `contests.rounds` checks them against the contest).
 
-The bounds are written here once: the API's schemas (`contests.schemas.RoundIn`,
-`web.api.quiz_manage.RoundPatch`) check them, and the forms (`web.pages.round_form`)
-offer them as their inputs' limits and defaults.
+The bounds are written here once, as the annotated types below: `normalise` checks them for
+every round created or edited, by the API or by a form (422 naming the field, in the
+user's language: `web.errors.field_errors`); the API's schemas (`contests.schemas.RoundIn`,
+`web.api.quiz_manage.RoundPatch`) are made of the same types, so their OpenAPI shows them;
+the forms (`web.pages.round_form`) offer them as their inputs' limits and defaults.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
 
 from contests import ranking
 from contests.errors import BadContest
@@ -56,14 +60,39 @@ MAX_PREDICTION = 1_000_000_000
 # A question's difficulty (a round draws from some of them; none chosen: all).
 DIFFICULTIES = range(1, 6)
 
+Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
+QuestionCount = Annotated[int, Field(ge=1, le=MAX_QUESTION_COUNT)]
+TimeLimitS = Annotated[int, Field(ge=MIN_TIME_LIMIT_S, le=MAX_TIME_LIMIT_S)]
+MaxAttempts = Annotated[int, Field(ge=1, le=MAX_ATTEMPTS)]
+Tags = Annotated[list[str], Field(max_length=MAX_TAGS)]
+Difficulties = Annotated[list[int], Field(max_length=len(DIFFICULTIES))]
+PredictionQuestion = Annotated[str, Field(max_length=MAX_PREDICTION_QUESTION)]
+PredictionBound = Annotated[int, Field(ge=0, le=MAX_PREDICTION)]
+GraceS = Annotated[
+    int, Field(ge=0, le=MAX_GRACE_S, description="seconds after the deadline that still count")
+]
+
+
+class _Bounded(BaseModel):
+    """The settings that have bounds, checked by `normalise` (pydantic's ValidationError,
+    which the web layer answers with 422 and a message per field)."""
+
+    title: Title
+    question_count: QuestionCount
+    time_limit_s: TimeLimitS
+    max_attempts: MaxAttempts
+    tags: Tags
+    prediction_question: PredictionQuestion | None
+    prediction_min: PredictionBound
+    prediction_max: PredictionBound
+    grace_s: GraceS
+
 
 def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A round's settings, cleaned and checked on their own: closing after opening, no
-    tie-breaker twice, prediction bounds in order, difficulties 1–5, a grace of 0 to
-    `MAX_GRACE_S` seconds (422 naming the field)."""
+    """A round's settings, cleaned and checked on their own: every bound above, closing
+    after opening, no tie-breaker twice, prediction bounds in order, difficulties 1–5
+    (422 naming the field)."""
     values = {name: settings[name] for name in SETTINGS}
-    if not 0 <= int(values["grace_s"]) <= MAX_GRACE_S:
-        raise BadContest(fields={"grace_s": "From 0 to 120 seconds."})  # msgid: MAX_GRACE_S
     if values["closes_at"] <= values["opens_at"]:
         raise BadContest(fields={"closes_at": "Must be after the opening time."})
     breakers = list(values["tie_breakers"] or ranking.DEFAULT_TIE_BREAKERS)
@@ -81,4 +110,5 @@ def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
         tie_breakers=breakers,
         prediction_question=(values["prediction_question"] or "").strip() or None,
     )
+    _Bounded.model_validate({name: values[name] for name in _Bounded.model_fields})
     return values

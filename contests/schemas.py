@@ -107,28 +107,23 @@ class RoundIn(BaseModel):
     """A new round's settings (bounds and defaults: `contests.round_settings`)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str = Field(min_length=1, max_length=rs.MAX_TITLE)
+    title: rs.Title
     opens_at: AwareDatetime
     closes_at: AwareDatetime
-    question_count: int = Field(ge=1, le=rs.MAX_QUESTION_COUNT)
-    time_limit_s: int = Field(ge=rs.MIN_TIME_LIMIT_S, le=rs.MAX_TIME_LIMIT_S)
-    max_attempts: int = Field(default=rs.DEFAULT_MAX_ATTEMPTS, ge=1, le=rs.MAX_ATTEMPTS)
+    question_count: rs.QuestionCount
+    time_limit_s: rs.TimeLimitS
+    max_attempts: rs.MaxAttempts = rs.DEFAULT_MAX_ATTEMPTS
     counting: Counting = "best"
-    tags: list[str] = Field(default_factory=list, max_length=rs.MAX_TAGS)
-    difficulties: list[int] = Field(default_factory=list, max_length=len(rs.DIFFICULTIES))
-    prediction_question: str | None = Field(default=None, max_length=rs.MAX_PREDICTION_QUESTION)
-    prediction_min: int = Field(default=rs.DEFAULT_PREDICTION_MIN, ge=0)
-    prediction_max: int = Field(default=rs.DEFAULT_PREDICTION_MAX, ge=0, le=rs.MAX_PREDICTION)
+    tags: rs.Tags = Field(default_factory=list)
+    difficulties: rs.Difficulties = Field(default_factory=list)
+    prediction_question: rs.PredictionQuestion | None = None
+    prediction_min: rs.PredictionBound = rs.DEFAULT_PREDICTION_MIN
+    prediction_max: rs.PredictionBound = rs.DEFAULT_PREDICTION_MAX
     tie_breakers: list[TieBreaker] = Field(
         default_factory=_default_tie_breakers, max_length=len(ranking.DEFAULT_TIE_BREAKERS)
     )
     explanations_after_close: bool = True
-    grace_s: int = Field(
-        default=rs.DEFAULT_GRACE_S,
-        ge=0,
-        le=rs.MAX_GRACE_S,
-        description="seconds after the deadline that still count",
-    )
+    grace_s: rs.GraceS = rs.DEFAULT_GRACE_S
 
 
 class RoundOut(BaseModel):

@@ -111,7 +111,17 @@ async def test_organiser_edits_a_round_by_forms(client: httpx2.AsyncClient) -> N
     r = await client.post(url, data={**form, **rules, "tie_breaker_2": "duration"})
     assert r.status_code == 422 and "field-error" in r.text  # a tie-breaker twice
     r = await client.post(url, data={**form, **rules, "grace_s": "500"})
-    assert r.status_code == 422 and "Từ 0 đến 120 giây." in r.text
+    assert r.status_code == 422 and "Phải nhỏ hơn hoặc bằng 120." in r.text
+    # every bound holds for forms as for the API (the browser's limits are not a check)
+    for name, value, says in (
+        ("max_attempts", "1000", "Phải nhỏ hơn hoặc bằng 20."),
+        ("question_count", "0", "Phải lớn hơn hoặc bằng 1."),
+        ("time_limit_s", "1", "Phải lớn hơn hoặc bằng 10."),
+        ("prediction_max", "99999999999", "Phải nhỏ hơn hoặc bằng 1000000000."),
+    ):
+        r = await client.post(url, data={**form, **rules, name: value})
+        assert r.status_code == 422 and says in r.text, (name, r.status_code)
+        assert (await Round.get(id=round_["id"])).max_attempts == 2  # nothing saved
     r = await client.post(url, data={**form, **rules})
     assert r.status_code == 303, r.text
     saved = await Round.get(id=round_["id"])

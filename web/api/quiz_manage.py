@@ -153,23 +153,23 @@ class RoundPatch(BaseModel):
     once the round is open)."""
 
     model_config = ConfigDict(extra="forbid")
-    title: str | None = Field(default=None, min_length=1, max_length=rs.MAX_TITLE)
+    title: rs.Title | None = None
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
-    question_count: int | None = Field(default=None, ge=1, le=rs.MAX_QUESTION_COUNT)
-    time_limit_s: int | None = Field(default=None, ge=rs.MIN_TIME_LIMIT_S, le=rs.MAX_TIME_LIMIT_S)
-    max_attempts: int | None = Field(default=None, ge=1, le=rs.MAX_ATTEMPTS)
+    question_count: rs.QuestionCount | None = None
+    time_limit_s: rs.TimeLimitS | None = None
+    max_attempts: rs.MaxAttempts | None = None
     counting: Counting | None = None
-    tags: list[str] | None = Field(default=None, max_length=rs.MAX_TAGS)
-    difficulties: list[int] | None = Field(default=None, max_length=len(rs.DIFFICULTIES))
-    prediction_question: str | None = Field(default=None, max_length=rs.MAX_PREDICTION_QUESTION)
-    prediction_min: int | None = Field(default=None, ge=0)
-    prediction_max: int | None = Field(default=None, ge=0, le=rs.MAX_PREDICTION)
+    tags: rs.Tags | None = None
+    difficulties: rs.Difficulties | None = None
+    prediction_question: rs.PredictionQuestion | None = None
+    prediction_min: rs.PredictionBound | None = None
+    prediction_max: rs.PredictionBound | None = None
     tie_breakers: list[TieBreaker] | None = Field(
         default=None, max_length=len(ranking.DEFAULT_TIE_BREAKERS)
     )
     explanations_after_close: bool | None = None
-    grace_s: int | None = Field(default=None, ge=0, le=rs.MAX_GRACE_S)
+    grace_s: rs.GraceS | None = None
 
 
 def question_admin(q: Question) -> QuestionAdmin:

@@ -8,6 +8,7 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -32,6 +33,7 @@ from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_units import read_unit_board
+from web.errors import field_errors
 from web.pages import round_form
 from web.pages.contests import local_input
 from web.parsing import read_form
@@ -287,6 +289,10 @@ async def round_save(request: Request) -> Response:
         changes = _form_changes(round_, form)
         if changes:
             await rounds.update_round(principal, round_.id, changes, clock.now())
+    except ValidationError as exc:  # a bound of `contests.round_settings`
+        return await _round_edit_page(
+            request, round_, {**_round_form(round_), **form}, field_errors(exc), 422
+        )
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
