@@ -11,7 +11,7 @@ the forms (`web.pages.round_form`) offer them as their inputs' limits and defaul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -59,6 +59,10 @@ DEFAULT_PREDICTION_MAX = 10_000_000
 MAX_PREDICTION = 1_000_000_000
 # A question's difficulty (a round draws from some of them; none chosen: all).
 DIFFICULTIES = range(1, 6)
+# Which of a member's attempts counts on the board.
+Counting = Literal["best", "first", "last"]
+COUNTINGS: tuple[str, ...] = get_args(Counting)
+DEFAULT_COUNTING: Counting = "best"
 
 Title = Annotated[str, Field(min_length=1, max_length=MAX_TITLE)]
 QuestionCount = Annotated[int, Field(ge=1, le=MAX_QUESTION_COUNT)]
@@ -81,6 +85,7 @@ class _Bounded(BaseModel):
     question_count: QuestionCount
     time_limit_s: TimeLimitS
     max_attempts: MaxAttempts
+    counting: Counting
     tags: Tags
     prediction_question: PredictionQuestion | None
     prediction_min: PredictionBound

@@ -96,7 +96,6 @@ class ImportReport(BaseModel):
 
 
 TieBreaker = Literal["prediction_error", "duration", "submitted_at"]
-Counting = Literal["best", "first", "last"]
 
 
 def _default_tie_breakers() -> list[TieBreaker]:
@@ -113,7 +112,7 @@ class RoundIn(BaseModel):
     question_count: rs.QuestionCount
     time_limit_s: rs.TimeLimitS
     max_attempts: rs.MaxAttempts = rs.DEFAULT_MAX_ATTEMPTS
-    counting: Counting = "best"
+    counting: rs.Counting = rs.DEFAULT_COUNTING
     tags: rs.Tags = Field(default_factory=list)
     difficulties: rs.Difficulties = Field(default_factory=list)
     prediction_question: rs.PredictionQuestion | None = None

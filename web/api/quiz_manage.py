@@ -19,7 +19,6 @@ from contests import round_settings as rs
 from contests.errors import BadQuestions
 from contests.models import Question, Round
 from contests.schemas import (
-    Counting,
     ImportError_,
     ImportReport,
     QuestionIn,
@@ -159,7 +158,7 @@ class RoundPatch(BaseModel):
     question_count: rs.QuestionCount | None = None
     time_limit_s: rs.TimeLimitS | None = None
     max_attempts: rs.MaxAttempts | None = None
-    counting: Counting | None = None
+    counting: rs.Counting | None = None
     tags: rs.Tags | None = None
     difficulties: rs.Difficulties | None = None
     prediction_question: rs.PredictionQuestion | None = None

@@ -231,7 +231,7 @@ async def create_round(request: Request) -> Response:
         max_attempts=round_form.whole(values, "max_attempts", rs.DEFAULT_MAX_ATTEMPTS),
         tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
         difficulties=[d for d in rs.DIFFICULTIES if values.get(f"difficulty_{d}") == "1"],
-        counting=values["counting"] if values.get("counting") in ("first", "last") else "best",
+        counting=values.get("counting", rs.DEFAULT_COUNTING),
         prediction_question=values.get("prediction_question") or None,
         prediction_min=round_form.whole(values, "prediction_min", rs.DEFAULT_PREDICTION_MIN),
         prediction_max=round_form.whole(values, "prediction_max", rs.DEFAULT_PREDICTION_MAX),

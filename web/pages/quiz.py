@@ -261,9 +261,7 @@ def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
             changes[name] = [int(p) for p in parts]
         elif name == "tags":
             changes[name] = [t for t in raw.replace(";", ",").split(",") if t.strip()]
-        elif name == "counting":
-            if raw not in ("best", "first", "last"):
-                raise BadContest(fields={name: "Not valid."})
+        elif name == "counting":  # checked with the other settings (round_settings)
             changes[name] = raw
         elif name == "prediction_question":
             changes[name] = raw.strip() or None
