@@ -13,7 +13,7 @@ from accounts import changes
 from accounts.models import ApiToken, RoleName, WebSession
 from accounts.permissions import Grant, Principal
 from core import clock
-from core.db import is_postgres
+from core.sql_params import in_dialect
 
 API_TOKEN_TTL = timedelta(days=90)
 
@@ -51,7 +51,7 @@ JOIN member m ON m.id = t.member_id
 JOIN unit u ON u.id = m.unit_id
 LEFT JOIN role r ON r.member_id = m.id
 LEFT JOIN unit ru ON ru.id = r.unit_id
-WHERE t.{column} = {param}
+WHERE t.{column} = $1
 ORDER BY r.id
 """
 
@@ -65,8 +65,7 @@ async def _signed_in(table: str, column: str, secret: str) -> SignedIn | None:
     `load_principal` builds it, read in one statement: every signed-in request needs it
     (once per process and a few minutes: `web.principals`)."""
     conn = connections.get("default")
-    param = "$1" if is_postgres() else "?"
-    sql = _SIGNED_IN.format(table=table, column=column, param=param)
+    sql = in_dialect(_SIGNED_IN.format(table=table, column=column))
     rows = await conn.execute_query_dict(sql, [digest(secret)])
     if not rows:
         return None

@@ -25,7 +25,7 @@ from typing import Any
 from tortoise import connections
 
 from core.batching import Batcher
-from core.db import is_postgres
+from core.sql_params import in_dialect
 
 MAX_BATCH = 1000
 MAX_FACTS = 200_000  # ~a few hundred bytes each; cleared whole when full
@@ -47,9 +47,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-_FACTS = "SELECT id, member_id, round_id, option_order, deadline FROM quiz_attempt WHERE id = "
-_FACTS_PG = _FACTS + "$1"
-_FACTS_SQLITE = _FACTS + "?"
+_FACTS = "SELECT id, member_id, round_id, option_order, deadline FROM quiz_attempt WHERE id = $1"
 
 
 def _datetime(value: datetime | str) -> datetime:
@@ -61,8 +59,7 @@ async def facts(attempt_id: int) -> AttemptFacts | None:
     found = _facts.get(attempt_id)
     if found is not None:
         return found
-    sql = _FACTS_PG if is_postgres() else _FACTS_SQLITE
-    rows = await connections.get("default").execute_query_dict(sql, [attempt_id])
+    rows = await connections.get("default").execute_query_dict(in_dialect(_FACTS), [attempt_id])
     if not rows:
         return None
     row = rows[0]

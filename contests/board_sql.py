@@ -18,8 +18,6 @@ the 2-core machine, its rows being freshly written): a process counts it at most
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,11 +28,12 @@ from contests import ranking
 from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
-from core.db import is_postgres
+from core.load_once import LoadOnce
+from core.sql_params import in_dialect
 
 TOTAL_TTL_S = 10.0
-_totals: dict[tuple[int, bool], tuple[datetime, int]] = {}
-_counting: dict[tuple[int, bool], asyncio.Future[int]] = {}
+# (round id, frozen) -> the number ranked, stamped with the time its count was asked for
+_totals: LoadOnce[tuple[int, bool], datetime, int] = LoadOnce(max_keys=1000)
 
 _ROW = (
     "SELECT a.id, a.member_id, a.correct_count, a.duration_ms, a.prediction, "
@@ -43,16 +42,10 @@ _ROW = (
 )
 
 
-def _params(sql: str) -> str:
-    """`$1, $2…` placeholders for PostgreSQL, `?` for SQLite (so they must appear in order)."""
-    if is_postgres():
-        return sql
-    return re.sub(r"\$\d+", "?", sql)
-
-
 async def query(sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
+    """Rows of `sql`, written with `$1, $2…` (`core.sql_params.in_dialect`)."""
     conn = connections.get("default")
-    _, rows = await conn.execute_query(_params(sql), list(params))
+    _, rows = await conn.execute_query(in_dialect(sql), list(params))
     return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
 
 
@@ -131,29 +124,19 @@ async def _total(round_: Round, sql: str) -> int:
     """The number ranked, counted at most once per `TOTAL_TTL_S` per process and round
     (reads arriving together share one count)."""
     now = clock.now()
+
+    def fresh(counted_at: datetime) -> bool:
+        return counted_at <= now < counted_at + timedelta(seconds=TOTAL_TTL_S)
+
+    async def count() -> int:
+        return int((await query(sql, [round_.id]))[0][0])
+
     key = (round_.id, round_.frozen_at is not None)
-    hit = _totals.get(key)
-    if hit is not None and hit[0] <= now < hit[0] + timedelta(seconds=TOTAL_TTL_S):
-        return hit[1]
-    loading = _counting.get(key)
-    if loading is None:
-        loading = _counting[key] = asyncio.ensure_future(_count(key, sql, now))
-    return await asyncio.shield(loading)
-
-
-async def _count(key: tuple[int, bool], sql: str, now: datetime) -> int:
-    try:
-        total = int((await query(sql, [key[0]]))[0][0])
-        if len(_totals) > 1000:
-            _totals.clear()
-        _totals[key] = (now, total)
-        return total
-    finally:
-        _counting.pop(key, None)
+    return await _totals.get(key, fresh=fresh, stamp=lambda: now, load=count)
 
 
 def forget_all() -> None:
-    _totals.clear()
+    _totals.forget_all()
 
 
 async def _best_rows(round_: Round, select: str, offset: int, limit: int) -> list[Row]:

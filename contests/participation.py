@@ -16,7 +16,7 @@ from tortoise import connections
 
 from accounts.models import Unit, UnitLevel
 from contests.models import Attempt, Round
-from core import db
+from core.sql_params import in_dialect, like_prefix
 
 
 def ancestor_path(path: str, depth: int) -> str | None:
@@ -118,7 +118,7 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-_PARTICIPANTS_PG = (
+_PARTICIPANTS = (
     "SELECT p, COUNT(*) AS n FROM ("
     " SELECT m, MIN(p) AS p FROM ("
     "  SELECT a.unit_path AS p, a.member_id AS m FROM quiz_attempt a"
@@ -139,11 +139,8 @@ async def participants_under(path: str) -> dict[str, int]:
     unit they took part from, for quiz attempts). Each member is counted once, also when
     they took part from several units (under the first of those paths in path order), so
     the counts of several paths add up. Two GROUP BYs in the database."""
-    sql = (
-        _PARTICIPANTS_PG
-        if db.is_postgres()
-        else _PARTICIPANTS_PG.replace("$1", "?").replace("$2", "?")
+    like = like_prefix(path)
+    rows = await connections.get("default").execute_query_dict(
+        in_dialect(_PARTICIPANTS), [like, like]
     )
-    like = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = await connections.get("default").execute_query_dict(sql, [like, like])
     return {str(r["p"]): int(r["n"]) for r in rows}

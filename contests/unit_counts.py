@@ -4,31 +4,33 @@ being rebuilt by the worker (`contests.unit_board`, `contests.rebuilds`).
 One grouped query gives the participants and score sums of each unit path, over every
 member's counting attempt (`ranking.counting_attempt`, expressed in SQL as in
 `board_sql`); the sums of every ancestor are added up here. A process shares one count
-of a round among the reads that arrive together and reuses it for `TTL_S` seconds (time is
-`core.clock.now()`; a scorer in the same process drops it at once, as in `board_reads`),
-so a rush of reads during a rebuild costs the database one query per process and `TTL_S`.
+of a round among the reads that arrive together and reuses it for `TTL_S` seconds
+(`core.load_once`; time is `core.clock.now()`; a scorer in the same process drops it at
+once, as in `board_reads`), so a rush of reads during a rebuild costs the database one
+query per process and `TTL_S`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from datetime import datetime, timedelta
 
 from contests import board_sql, leaderboard
 from contests.models import Round
 from core import clock
+from core.load_once import LoadOnce
 
 TTL_S = 10.0
 _MAX_ROUNDS = 1000
 
 Counts = tuple[Counter[str], Counter[str]]
-_cache: dict[int, tuple[datetime, int, Counts]] = {}
-_loading: dict[int, asyncio.Future[Counts]] = {}
+# round id -> its counts, stamped with (the time they were asked for, the round's
+# `leaderboard.generation` as the count began)
+_cache: LoadOnce[int, tuple[datetime, int], Counts] = LoadOnce(max_keys=_MAX_ROUNDS)
 
 
 def forget_all() -> None:
-    _cache.clear()
+    _cache.forget_all()
 
 
 def _sql(round_: Round) -> str:
@@ -62,26 +64,15 @@ async def _count(round_: Round) -> Counts:
 async def from_database(round_: Round) -> Counts:
     """Participants and score sums by unit path (and every ancestor's path)."""
     now = clock.now()
-    hit = _cache.get(round_.id)
-    if (
-        hit is not None
-        and hit[0] <= now < hit[0] + timedelta(seconds=TTL_S)
-        and hit[1] == leaderboard.generation(round_.id)
-    ):
-        return hit[2]
-    loading = _loading.get(round_.id)
-    if loading is None:
-        loading = _loading[round_.id] = asyncio.ensure_future(_load(round_, now))
-    return await asyncio.shield(loading)
 
+    def fresh(stamp: tuple[datetime, int]) -> bool:
+        at, generation = stamp
+        recent = at <= now < at + timedelta(seconds=TTL_S)
+        return recent and generation == leaderboard.generation(round_.id)
 
-async def _load(round_: Round, now: datetime) -> Counts:
-    generation = leaderboard.generation(round_.id)
-    try:
-        counts = await _count(round_)
-        if len(_cache) > _MAX_ROUNDS:
-            _cache.clear()
-        _cache[round_.id] = (now, generation, counts)
-        return counts
-    finally:
-        _loading.pop(round_.id, None)
+    return await _cache.get(
+        round_.id,
+        fresh=fresh,
+        stamp=lambda: (now, leaderboard.generation(round_.id)),
+        load=lambda: _count(round_),
+    )

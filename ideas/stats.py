@@ -13,6 +13,7 @@ from tortoise.functions import Count
 from accounts.models import Member, Unit
 from accounts.permissions import Principal, require_organizer_of
 from core import clock, db
+from core.sql_params import in_dialect, like_prefix
 from ideas.models import Idea
 
 MONTHS = 12
@@ -41,19 +42,18 @@ async def _grouped(column: str, path: str) -> dict[str, int]:
 
 async def _by_month(path: str) -> dict[str, int]:
     since = (clock.now() - timedelta(days=31 * (MONTHS - 1))).replace(day=1)
-    if db.is_postgres():
-        sql = (
-            "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS m, COUNT(*) AS n "
-            "FROM idea WHERE unit_path LIKE $1 AND created_at >= $2 GROUP BY m ORDER BY m"
-        )
-    else:
-        sql = (
-            "SELECT strftime('%Y-%m', created_at) AS m, COUNT(*) AS n "
-            "FROM idea WHERE unit_path LIKE ? AND created_at >= ? GROUP BY m ORDER BY m"
-        )
-    like = path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    value: object = since if db.is_postgres() else since.isoformat(" ")
-    rows = await connections.get("default").execute_query_dict(sql, [like, value])
+    postgres = db.is_postgres()
+    month = (
+        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
+        if postgres
+        else "strftime('%Y-%m', created_at)"
+    )
+    sql = in_dialect(
+        f"SELECT {month} AS m, COUNT(*) AS n FROM idea "  # noqa: S608 - constants; values bound
+        "WHERE unit_path LIKE $1 ESCAPE '\\' AND created_at >= $2 GROUP BY m ORDER BY m"
+    )
+    value: object = since if postgres else since.isoformat(" ")
+    rows = await connections.get("default").execute_query_dict(sql, [like_prefix(path), value])
     return {str(r["m"]): int(r["n"]) for r in rows}
 
 

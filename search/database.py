@@ -22,6 +22,8 @@ from typing import Any
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.db import is_postgres
+from core.sql_params import Params, like_prefix
 from search import postgres
 from search.models import SearchDocument
 from search.port import Document, FilterValue, SearchHit, SearchQuery, SearchResult
@@ -54,14 +56,6 @@ def _conn() -> BaseDBAsyncClient:
     return conn
 
 
-def _is_postgres(conn: BaseDBAsyncClient) -> bool:
-    return bool(conn.capabilities.dialect == "postgres")
-
-
-def _like_prefix(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _as_list(value: FilterValue) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
@@ -73,17 +67,12 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-class _Sql:
+class _Sql(Params):
     """A WHERE clause under construction, with its bound values in dialect placeholders."""
 
     def __init__(self, postgres: bool) -> None:
-        self.postgres = postgres
-        self.values: list[Any] = []
+        super().__init__(postgres=postgres)
         self.where: list[str] = []
-
-    def param(self, value: Any) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}" if self.postgres else "?"
 
     def add(self, clause: str) -> None:
         self.where.append(clause)
@@ -177,7 +166,7 @@ class DatabaseBackend:
         """(FROM clause, rank expression) for an FTS5 match of `wanted` (SQLite; PostgreSQL
         searches are `search.postgres`'s)."""
         joiner = " OR " if any_word else " AND "
-        q = sql.param(joiner.join(f'"{w}"*' for w in wanted))
+        q = sql.bind(joiner.join(f'"{w}"*' for w in wanted))
         sql.add(f"search_document_fts MATCH {q}")
         return (
             "search_document_fts JOIN search_document d ON d.id = search_document_fts.rowid",
@@ -185,38 +174,37 @@ class DatabaseBackend:
         )
 
     def _filters(self, sql: _Sql, query: SearchQuery) -> None:
-        sql.add(f"d.index_name = {sql.param(query.index)}")
+        sql.add(f"d.index_name = {sql.bind(query.index)}")
         for key, value in query.filters.items():
             values = _as_list(value)
             if not values:
                 continue
             if key in PLAIN_COLUMNS:
-                marks = ", ".join(sql.param(str(v)) for v in values)
+                marks = ", ".join(sql.bind(str(v)) for v in values)
                 sql.add(f"d.{key} IN ({marks})")
             elif key == "year":
                 years = [y for y in (_int_or_none(v) for v in values) if y is not None]
-                marks = ", ".join(sql.param(y) for y in years) or "NULL"
+                marks = ", ".join(sql.bind(y) for y in years) or "NULL"
                 sql.add(f"d.year IN ({marks})")
             elif key == "contest_ids":
                 ids = [c for c in (_int_or_none(v) for v in values) if c is not None]
-                parts = [f"d.contest_ids LIKE {sql.param(f'%|{c}|%')}" for c in ids] or ["1=0"]
+                parts = [f"d.contest_ids LIKE {sql.bind(f'%|{c}|%')}" for c in ids] or ["1=0"]
                 sql.add("(" + " OR ".join(parts) + ")")
         if query.unit_path and sql.postgres:
-            sql.add(postgres.unit_clause(query.unit_path, sql.param, _like_prefix))
+            sql.add(postgres.unit_clause(query.unit_path, sql.bind))
         elif query.unit_path:
-            sql.add(f"d.unit_path LIKE {sql.param(_like_prefix(query.unit_path))} ESCAPE '\\'")
+            sql.add(f"d.unit_path LIKE {sql.bind(like_prefix(query.unit_path))} ESCAPE '\\'")
         if query.unit_hidden:
-            marks = ", ".join(sql.param(i) for i in sorted(query.unit_hidden))
+            marks = ", ".join(sql.bind(i) for i in sorted(query.unit_hidden))
             sql.add(f"d.doc_id NOT IN ({marks})")
 
     async def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        conn = _conn()
-        sql = _Sql(_is_postgres(conn))
+        sql = _Sql(is_postgres())
         wanted = query_words(query.text)
         if sql.postgres:
             terms = " & ".join([*wanted[:-1], f"{wanted[-1]}:*"]) if wanted else None
-            tsquery = sql.param(terms) if terms else None
+            tsquery = sql.bind(terms) if terms else None
             self._filters(sql, query)
             rows = await postgres.run(
                 postgres.Plan(
@@ -311,11 +299,11 @@ class DatabaseBackend:
         if not words:
             return []
         conn = _conn()
-        if _is_postgres(conn):  # bounded on PostgreSQL: see `postgres.candidates`
+        if is_postgres():  # bounded on PostgreSQL: see `postgres.candidates`
             return [json.loads(d) for d in await postgres.candidates(index, words, limit)]
         sql = _Sql(False)
         source, rank = self._match(sql, words, any_word=True)
-        sql.add(f"d.index_name = {sql.param(index)}")
+        sql.add(f"d.index_name = {sql.bind(index)}")
         rows = await conn.execute_query_dict(
             f"SELECT d.data AS data FROM {source} WHERE {sql.clause()} "  # noqa: S608 - constants; values bound
             f"ORDER BY {rank} DESC LIMIT ?",

@@ -42,6 +42,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from core.sql_params import Params, like_prefix
 from search.port import FACETABLE, SearchQuery
 
 WORK_MEM = "32MB"
@@ -70,7 +71,7 @@ UNIT_LEVELS = {
 }
 
 
-def unit_clause(prefix: str, param: Callable[[Any], str], like: Callable[[str], str]) -> str:
+def unit_clause(prefix: str, param: Callable[[Any], str]) -> str:
     """The documents of the unit whose path is `prefix` and of every unit below it.
 
     A path starts with `prefix` exactly when its first k codes are `prefix`'s k codes, so
@@ -80,7 +81,7 @@ def unit_clause(prefix: str, param: Callable[[Any], str], like: Callable[[str], 
     codes = prefix.count("/")
     if codes in UNIT_LEVELS:
         return f"{UNIT_LEVELS[codes]} = {param(prefix)}"
-    clause = f"d.unit_path LIKE {param(like(prefix))} ESCAPE '\\'"
+    clause = f"d.unit_path LIKE {param(like_prefix(prefix))} ESCAPE '\\'"
     if codes > max(UNIT_LEVELS):
         ward = "/".join(prefix.split("/")[:3]) + "/"
         clause = f"{UNIT_LEVELS[3]} = {param(ward)} AND {clause}"
@@ -143,11 +144,8 @@ def statement(
     that pass the filters, checking the words row by row (for common words, see `run`).
     `index_terms`: the words the GIN index may read (`_index_terms`); the others are
     tested on the rows it finds."""
-    values = list(plan.values)
-
-    def bind(value: Any) -> str:
-        values.append(value)
-        return f"${len(values)}"
+    params = Params(postgres=True, values=plan.values)
+    bind = params.bind
 
     ranked = plan.tsquery is not None and plan.sort == "relevance"
     columns = "d.id, d.doc_id, d.created_at, d.field, d.status, d.year, d.kind" + (
@@ -249,7 +247,7 @@ def statement(
             f"SELECT '{facet}', {facet}::text, COUNT(*), NULL, NULL FROM counted "  # noqa: S608 - as above
             f"GROUP BY {facet}"
         )
-    return " ".join(parts) + " " + " UNION ALL ".join(selects), values
+    return " ".join(parts) + " " + " UNION ALL ".join(selects), params.values
 
 
 async def run(plan: Plan) -> Rows:

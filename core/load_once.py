@@ -1,0 +1,61 @@
+"""Values a process loads from somewhere slow (a COUNT over many rows) and keeps a while.
+
+`LoadOnce` keeps, per key, the value last loaded and a stamp taken as its load began (what
+the caller's staleness rule looks at: a time, a generation…). A read finding a value that
+its caller's rule (`fresh`) still accepts gets it; otherwise it starts a load, or awaits
+the one under way, so the reads arriving together share one load. The load runs as a task
+of its own and readers await it shielded: a reader cancelled meanwhile (a client gone)
+leaves it to the others. A failed load is not kept: its readers get the error and the next
+read loads again. Past `max_keys` keys everything kept is dropped at once. The staleness
+rule is each caller's own, written beside its code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+S = TypeVar("S")
+V = TypeVar("V")
+
+
+class LoadOnce(Generic[K, S, V]):
+    def __init__(self, max_keys: int = 1000) -> None:
+        self.max_keys = max_keys
+        self._kept: dict[K, tuple[S, V]] = {}
+        self._loading: dict[K, asyncio.Future[V]] = {}
+
+    async def get(
+        self,
+        key: K,
+        *,
+        fresh: Callable[[S], bool],
+        stamp: Callable[[], S],
+        load: Callable[[], Awaitable[V]],
+    ) -> V:
+        """The value kept for `key` if `fresh(its stamp)`; else the result of the load under
+        way for `key`, or of a new one: `stamp()` as it begins, then `load()`."""
+        kept = self._kept.get(key)
+        if kept is not None and fresh(kept[0]):
+            return kept[1]
+        loading = self._loading.get(key)
+        if loading is None:
+            loading = self._loading[key] = asyncio.ensure_future(self._load(key, stamp, load))
+        return await asyncio.shield(loading)
+
+    async def _load(self, key: K, stamp: Callable[[], S], load: Callable[[], Awaitable[V]]) -> V:
+        taken = stamp()
+        try:
+            value = await load()
+            if len(self._kept) > self.max_keys:
+                self._kept.clear()
+            self._kept[key] = (taken, value)
+            return value
+        finally:
+            self._loading.pop(key, None)
+
+    def forget_all(self) -> None:
+        """Drop every kept value (loads under way still finish and keep theirs)."""
+        self._kept.clear()

@@ -1,0 +1,98 @@
+"""`core.load_once.LoadOnce`: reads arriving together share one load; a kept value serves
+while the caller's rule finds it fresh; failures are not kept."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from core.load_once import LoadOnce
+
+
+async def test_reads_arriving_together_share_one_load_and_fresh_values_are_reused() -> None:
+    cache: LoadOnce[str, int, str] = LoadOnce()
+    loads: list[str] = []
+    version = 1
+    release = asyncio.Event()
+
+    async def load() -> str:
+        loads.append("load")
+        await release.wait()
+        return f"value {version}"
+
+    def read() -> asyncio.Task[str]:
+        return asyncio.ensure_future(
+            cache.get("k", fresh=lambda stamp: stamp == version, stamp=lambda: version, load=load)
+        )
+
+    readers = [read() for _ in range(5)]
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(*readers) == ["value 1"] * 5
+    assert loads == ["load"]
+    assert await read() == "value 1"  # still fresh: kept
+    assert loads == ["load"]
+    version = 2  # the caller's rule says stale now
+    assert await read() == "value 2"
+    assert loads == ["load", "load"]
+    cache.forget_all()
+    assert await read() == "value 2"
+    assert len(loads) == 3
+
+
+async def test_a_cancelled_reader_leaves_the_load_to_the_others() -> None:
+    cache: LoadOnce[int, None, int] = LoadOnce()
+    release = asyncio.Event()
+
+    async def load() -> int:
+        await release.wait()
+        return 7
+
+    def read() -> asyncio.Task[int]:
+        return asyncio.ensure_future(
+            cache.get(1, fresh=lambda _: True, stamp=lambda: None, load=load)
+        )
+
+    first, second = read(), read()
+    await asyncio.sleep(0)
+    first.cancel()
+    release.set()
+    assert await second == 7
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+async def test_a_failed_load_reaches_its_readers_and_is_not_kept() -> None:
+    cache: LoadOnce[int, None, int] = LoadOnce()
+    calls = 0
+
+    async def load() -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("database gone")
+        return calls
+
+    with pytest.raises(RuntimeError):
+        await cache.get(1, fresh=lambda _: True, stamp=lambda: None, load=load)
+    assert await cache.get(1, fresh=lambda _: True, stamp=lambda: None, load=load) == 2
+
+
+async def test_past_max_keys_everything_kept_is_dropped() -> None:
+    cache: LoadOnce[int, None, int] = LoadOnce(max_keys=2)
+    loads: list[int] = []
+
+    async def get(key: int) -> int:
+        async def load() -> int:
+            loads.append(key)
+            return key
+
+        return await cache.get(key, fresh=lambda _: True, stamp=lambda: None, load=load)
+
+    for key in (1, 2, 3, 1):
+        await get(key)
+    assert loads == [1, 2, 3]  # three kept (the bound is checked before adding)
+    await get(4)  # more than two: dropped, then 4 kept
+    await get(1)
+    assert loads == [1, 2, 3, 4, 1]
