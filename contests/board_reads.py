@@ -33,6 +33,7 @@ from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_cou
 from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
+from core.load_once import LoadOnce
 
 TTL_S = 1.0
 _TTL = timedelta(seconds=TTL_S)
@@ -67,16 +68,14 @@ def _stamp(round_id: int) -> _Stamp:
 # round id → (when read, the round, whether its board is in Redis: None when not looked)
 _rounds: dict[int, tuple[_Stamp, Round, bool | None]] = {}
 _reading: dict[int, asyncio.Lock] = {}
-_loading: dict[tuple[int, int, int], asyncio.Future[Page]] = {}
-_pages: dict[tuple[int, int, int], tuple[_Stamp, Page]] = {}
+_pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_ENTRIES)
 
 
 def forget_all() -> None:
     """Drop everything this process remembers (tests; after an organiser's change here)."""
     _rounds.clear()
-    _pages.clear()
+    _pages.forget_all()
     _reading.clear()
-    _loading.clear()
     unit_counts.forget_all()
     board_sql.forget_all()
 
@@ -141,38 +140,27 @@ async def visible_round(principal: Principal | None, round_id: int) -> Round:
 async def page(round_: Round, offset: int, limit: int) -> Page:
     """Rows `offset`..`offset+limit` of the board, as read at most `TTL_S` ago. Reads that
     find it stale at the same moment share one fetch (no stampede on Redis each second)."""
-    key = (round_.id, offset, limit)
-    hit = _pages.get(key)
-    if hit is not None and hit[0].fresh(round_.id):
-        return hit[1]
-    loading = _loading.get(key)
-    if loading is not None:
-        return await asyncio.shield(loading)
-    task = _loading[key] = asyncio.ensure_future(_fetch_page(round_, offset, limit))
-    return await asyncio.shield(task)
+    return await _pages.get(
+        (round_.id, offset, limit),
+        fresh=lambda stamp: stamp.fresh(round_.id),
+        stamp=lambda: _stamp(round_.id),
+        load=lambda: _fetch_page(round_, offset, limit),
+    )
 
 
 async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
-    stamp = _stamp(round_.id)
-    try:
-        built = _built(round_.id)
-        if built is None:
-            built = await leaderboard.is_built(round_.id)
-        rows, total = await leaderboard.page(round_, offset, limit, built=built)
-        items = [row_json(r, round_) for r in rows]
-        found = Page(
-            rows,
-            total,
-            round_.frozen_at is not None,
-            json.dumps(items, ensure_ascii=False).encode(),
-            rebuilding=not built and rebuilds.rebuilt_on_read(round_),
-        )
-        if len(_pages) > _MAX_ENTRIES:
-            _pages.clear()
-        _pages[(round_.id, offset, limit)] = (stamp, found)
-        return found
-    finally:
-        _loading.pop((round_.id, offset, limit), None)
+    built = _built(round_.id)
+    if built is None:
+        built = await leaderboard.is_built(round_.id)
+    rows, total = await leaderboard.page(round_, offset, limit, built=built)
+    items = [row_json(r, round_) for r in rows]
+    return Page(
+        rows,
+        total,
+        round_.frozen_at is not None,
+        json.dumps(items, ensure_ascii=False).encode(),
+        rebuilding=not built and rebuilds.rebuilt_on_read(round_),
+    )
 
 
 async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
