@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests.judging import service
+from contests.judging import freshness, service
 from contests.judging.errors import (
     AlreadyEntered,
     EntriesClosed,
@@ -86,11 +86,13 @@ async def withdraw(principal: Principal | None, entry_id: int) -> None:
     contest = await service.contest_or_404(entry.contest_id)
     if who.member_id not in await author_ids(entry.idea_id):
         raise NotAnAuthor()
-    if not service.entries_open(contest, clock.now()):
+    now = clock.now()
+    if not service.entries_open(contest, now):
         raise EntriesClosed()
     async with in_transaction():
         await Assignment.filter(entry_id=entry.id).delete()
         await entry.delete()
+        await freshness.mark_stale(contest.id, now)
 
 
 async def list_entries(principal: Principal | None, contest_id: int) -> list[EntryView]:

@@ -20,6 +20,8 @@ class Basis(StrEnum):
 class JudgingSettings(Model):
     # One row per idea contest: which ranking is official, whether judges are blind,
     # whether judges see the ranking before results are out, the current judging round.
+    # `ranking_stale_since`: set when the current round's ranking inputs changed, cleared by
+    # the recompute that follows (`freshness.py`).
     id = fields.BigIntField(primary_key=True)
     contest: fields.OneToOneRelation[Contest] = fields.OneToOneField(
         "contests.Contest", related_name="judging_settings", on_delete=fields.CASCADE
@@ -31,6 +33,7 @@ class JudgingSettings(Model):
     min_reviews_to_normalise = fields.IntField(default=3)
     current_round = fields.IntField(default=1)
     frozen_at = fields.DatetimeField(null=True)
+    ranking_stale_since = fields.DatetimeField(null=True)
 
     class Meta:
         table = "judging_settings"

@@ -1,5 +1,6 @@
-"""The contest's ranking: recomputed by the worker after each review, read by organisers,
-judges (when organisers allow it) and everyone once results are published.
+"""The contest's ranking: recomputed by the worker after each review (and by the catch-up
+cron when a job was lost: `freshness.py`), read by organisers, judges (when organisers allow
+it) and everyone once results are published.
 
 The rules, written once:
 - Who sees the ranking: the contest's organisers always; its judges when organisers let them
@@ -8,18 +9,18 @@ The rules, written once:
   by side. The rank is the official one; entries without reviews come last, in entry order.
 - Shortlist: organisers advance the top N, or every entry at or above a score, of the current
   round to a new round, which gets a fresh assignment; earlier rounds' reviews stay readable.
+  A ranking marked stale is recomputed before the choice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
 from contests import service as contests_service
-from contests.judging import service
+from contests.judging import freshness, service
 from contests.judging.aggregation import Ranked, Review, aggregate, rank
 from contests.judging.assignment import assign_round
 from contests.judging.errors import (
@@ -34,21 +35,9 @@ from core import clock
 from ideas.models import Idea
 
 
-async def rounds_being_judged(now: datetime) -> list[tuple[int, int]]:
-    """(contest id, current round) of the contests whose judging is open now and whose
-    ranking is not frozen."""
-    rows = await JudgingSettings.filter(frozen_at__isnull=True).values(
-        "contest_id", "current_round"
-    )
-    rounds = {int(r["contest_id"]): int(r["current_round"]) for r in rows}
-    if not rounds:
-        return []
-    contests = await Contest.filter(id__in=list(rounds), results_published_at__isnull=True)
-    return sorted((c.id, rounds[c.id]) for c in contests if service.judging_open(c, now))
-
-
 async def recompute(contest_id: int, round_no: int) -> int:
     """Replace the round's aggregates from its submitted reviews; returns entries scored.
+    Recomputing the current round clears its stale mark (`freshness.py`).
 
     Idempotent: the result depends only on the reviews stored.
     """
@@ -57,15 +46,16 @@ async def recompute(contest_id: int, round_no: int) -> int:
         return 0
     now = clock.now()
     async with in_transaction():
-        # Jobs for one contest may run at once: the settings row lock serialises them.
-        await JudgingSettings.filter(id=settings.id).select_for_update().first()
+        # Jobs for one contest may run at once, and a review marks the ranking stale on this
+        # row: the row lock serialises them.
+        locked = await JudgingSettings.select_for_update().get(id=settings.id)
         rows = await Assignment.filter(
             contest_id=contest_id, round=round_no, reviewed_at__isnull=False
         ).values("entry_id", "judge_id", "weighted")
         reviews = [
             Review(int(r["entry_id"]), int(r["judge_id"]), float(r["weighted"])) for r in rows
         ]
-        aggregates = aggregate(reviews, settings.min_reviews_to_normalise)
+        aggregates = aggregate(reviews, locked.min_reviews_to_normalise)
         await EntryResult.filter(contest_id=contest_id, round=round_no).delete()
         await EntryResult.bulk_create(
             [
@@ -85,6 +75,8 @@ async def recompute(contest_id: int, round_no: int) -> int:
                 for a in aggregates
             ]
         )
+        if round_no == locked.current_round:
+            await freshness.mark_fresh(locked)
     return len(aggregates)
 
 
@@ -192,6 +184,9 @@ async def shortlist(
         raise ResultsPublished()
     if (top_n is None) == (min_score is None):
         raise BadShortlist(fields={"top_n": BadShortlist.message})
+    before = await service.settings_for(contest_id)
+    if before.ranking_stale_since is not None:  # its job not run yet: rank what is stored
+        await recompute(contest_id, before.current_round)
     view = await build(contest)
     scored = [r for r in view.rows if r.score is not None]
     if top_n is not None:

@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import Member
 from accounts.permissions import Principal, require_member
-from contests.judging import service
+from contests.judging import freshness, service
 from contests.judging.aggregation import CriterionWeight, weighted_score
 from contests.judging.blind import is_blind_now
 from contests.judging.criteria import list_criteria
@@ -124,6 +124,7 @@ async def submit(
             weighted=weighted,
             edited_at=now,
         )
+        await freshness.mark_stale(contest.id, now)
     try:
         await queue.enqueue(
             "judging_aggregate",
@@ -216,15 +217,22 @@ async def _author_names(idea_id: int) -> list[str]:
 
 @dataclass(frozen=True)
 class ReviewHistory:
-    """One review's saved versions with what the organisers' history shows beside them.
-    For organisers only, so it names the judge; it names no author (only the idea's title)."""
+    """One review's saved versions and who wrote them. For organisers only, so it names the
+    judge; it names no author."""
 
     assignment: Assignment
     contest: Contest
     judge: Member
+    edits: list[ReviewEdit]  # oldest first
+
+
+@dataclass(frozen=True)
+class ReviewHistoryPage(ReviewHistory):
+    """The history with what the organisers' page shows beside it: the idea's title (never
+    its authors) and the criteria the scores are given for."""
+
     idea: Idea
     criteria: list[Criterion]
-    edits: list[ReviewEdit]  # oldest first
 
 
 async def history(principal: Principal | None, assignment_id: int) -> ReviewHistory:
@@ -234,12 +242,23 @@ async def history(principal: Principal | None, assignment_id: int) -> ReviewHist
         raise AssignmentNotFound()
     contest = await service.contest_or_404(found.contest_id)
     service.require_organiser(principal, contest)
-    entry = await Entry.get(id=found.entry_id)
     return ReviewHistory(
         assignment=found,
         contest=contest,
         judge=await Member.get(id=found.judge_id),
-        idea=await Idea.get(id=entry.idea_id),
-        criteria=await list_criteria(contest.id),
         edits=await ReviewEdit.filter(assignment_id=assignment_id).order_by("edited_at", "id"),
+    )
+
+
+async def history_page(principal: Principal | None, assignment_id: int) -> ReviewHistoryPage:
+    """`history`, on the same terms, with the idea and the criteria for the page."""
+    found = await history(principal, assignment_id)
+    entry = await Entry.get(id=found.assignment.entry_id)
+    return ReviewHistoryPage(
+        assignment=found.assignment,
+        contest=found.contest,
+        judge=found.judge,
+        edits=found.edits,
+        idea=await Idea.get(id=entry.idea_id),
+        criteria=await list_criteria(found.contest.id),
     )

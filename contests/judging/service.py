@@ -15,12 +15,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
 from contests import service as contests_service
+from contests.judging import freshness
 from contests.judging.errors import ContestNotFound, NotAnIdeaContest, NotOrganiser
 from contests.judging.models import Basis, Judge, JudgingSettings
 from contests.models import Contest, ContestKind, ContestStatus
+from core import clock
 
 
 async def contest_or_404(contest_id: int) -> Contest:
@@ -99,9 +102,16 @@ async def update_settings(
         settings.blind = blind
     if judges_see_ranking is not None:
         settings.judges_see_ranking = judges_see_ranking
+    rethreshold = min_reviews_to_normalise not in (None, settings.min_reviews_to_normalise)
     if min_reviews_to_normalise is not None:
         settings.min_reviews_to_normalise = min_reviews_to_normalise
-    await settings.save()
+    async with in_transaction():
+        # Named fields only: a whole-row save would undo a review's stale mark made meanwhile.
+        await settings.save(
+            update_fields=["official", "blind", "judges_see_ranking", "min_reviews_to_normalise"]
+        )
+        if rethreshold:  # the normalised scores change
+            await freshness.mark_stale(contest_id, clock.now())
     return settings
 
 

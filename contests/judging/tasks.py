@@ -6,8 +6,7 @@ from typing import Any
 
 from arq import cron, func
 
-from contests.judging import progress, ranking
-from core import clock
+from contests.judging import freshness, progress, ranking
 
 
 async def judging_aggregate(ctx: dict[str, Any], contest_id: int, round_no: int) -> int:
@@ -29,10 +28,11 @@ async def judging_remind_closing(ctx: dict[str, Any]) -> int:
 
 
 async def judging_catch_up(ctx: dict[str, Any]) -> int:
-    """Every ten minutes: recompute the current round of every contest being judged, so a
-    review whose aggregate job was lost (Redis down when it was saved) still counts."""
+    """Every ten minutes: recompute the rankings still marked stale (`freshness.py`), so a
+    review whose aggregate job was lost (Redis down when it was saved, a worker that died)
+    still counts; a ranking nothing changed since is left alone."""
     total = 0
-    for contest_id, round_no in await ranking.rounds_being_judged(clock.now()):
+    for contest_id, round_no in await freshness.stale_rounds():
         total += await ranking.recompute(contest_id, round_no)
     return total
 

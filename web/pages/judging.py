@@ -319,7 +319,7 @@ async def history_page(request: Request) -> Response:
     who = context.principal(request)
     if who is None:
         return _login_redirect(request)
-    found = await reviews.history(who, path_int(request))
+    found = await reviews.history_page(who, path_int(request))
     return render(
         request,
         "judging/history.html",

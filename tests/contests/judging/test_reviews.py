@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from datetime import timedelta
 
 import httpx2
@@ -163,6 +164,23 @@ async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None
     for crit in await Criterion.filter(contest_id=row.contest_id):
         assert html.escape(crit.name) in page.text
     assert (await client.get("/judging/assignments/999999/history")).status_code == 404
+
+
+async def test_history_api_reads_neither_idea_nor_criteria(
+    client: httpx2.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    w = await build()
+    await ready(w)
+    item = (await _queue(client, w, 0))[0]
+    url = f"/api/v1/judging/assignments/{item['id']}"
+    await client.put(url, json={"scores": _scores(item, 4)}, headers=w.h(w.judges[0]))
+    caplog.set_level(logging.DEBUG, logger="tortoise.db_client")  # every SQL statement
+    caplog.clear()
+    r = await client.get(f"{url}/history", headers=w.h(w.organiser))
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
+    statements = [r.getMessage() for r in caplog.records if r.name == "tortoise.db_client"]
+    assert "judging_review_edit" in " ".join(statements)
+    assert not [s for s in statements if '"idea"' in s or "judging_criterion" in s], statements
 
 
 async def test_progress_csv_reminders(client: httpx2.AsyncClient, app: Starlette) -> None:
