@@ -9,9 +9,11 @@
 - round A ("Bench"): for each token member `per_member` in-progress attempts to submit and
   one more to autosave into;
 - round B ("Big", results published): one scored attempt for every member but the last
-  `samplers` token members (1,000,000 scored attempts), `background` in-progress attempts for
-  each other token member (the submit load scored while the board is read) and one
-  in-progress attempt for each sampler (submitted → on the board);
+  `samplers` token members (1,000,000 scored attempts); for `background` more members (with
+  tokens too) their 2nd and 3rd attempts in progress, the submit load scored while the
+  board is read (3 attempts allowed, as in the weekly national contest, so the scorer
+  weighs each against the member's earlier ones); one in-progress attempt for each sampler
+  (submitted → on the board);
 - line files "token id address" for the wrk script, and PLAN.json with what it made.
 `fill-board` places round B's scored attempts on its Redis board through
 `contests.leaderboard.put`, the code the scorer uses (REDIS_URL names the app's Redis).
@@ -139,7 +141,7 @@ async def prepare(args: argparse.Namespace) -> dict[str, Any]:
         ["id", "token_hash", "member_id", "created_at", "expires_at"],
         [
             (i, hashlib.sha256(token_of(i).encode()).hexdigest(), i, now, now + timedelta(days=30))
-            for i in range(1, tokens + 1)
+            for i in range(1, tokens + args.background + 1)
         ],
     )
     await _bump_sequence("api_token")
@@ -187,7 +189,8 @@ async def prepare(args: argparse.Namespace) -> dict[str, Any]:
             closes_at=now + timedelta(days=1),
             question_count=QUESTIONS,
             time_limit_s=3600,
-            max_attempts=1000,
+            # the weekly contest's 3 attempts on the read board; round A: its submit lines
+            max_attempts=3 if name == "b" else 1000,
             tie_breakers=BREAKERS,
             created_at=now,
             results_published_at=published,
@@ -274,8 +277,8 @@ async def prepare(args: argparse.Namespace) -> dict[str, Any]:
             kind = "submit" if number <= args.per_member else "save"
             lines[kind].append(f"{token_of(i)} {next_id} {address_of(i)}")
             next_id += 1
-    for number in range(2, args.background + 2):
-        for i in range(1, tokens - samplers + 1):
+    for number in (2, 3):  # each background member's 2nd and 3rd attempt (the 1st is scored)
+        for i in range(tokens + 1, tokens + args.background + 1):
             rows.append(
                 (
                     next_id,
@@ -437,7 +440,7 @@ async def main() -> None:
     parser.add_argument("--tokens", type=int, default=4000)
     parser.add_argument("--samplers", type=int, default=100)
     parser.add_argument("--per-member", type=int, default=20)
-    parser.add_argument("--background", type=int, default=20)  # 78,000: 78 s at 1,000/s
+    parser.add_argument("--background", type=int, default=39_000)  # 2 each: 78 s at 1,000/s
     args = parser.parse_args()
     settings = Settings()
     await db.init(settings)
