@@ -44,6 +44,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import uvloop
     from arq.worker import run_worker
 
     from workers.broker import broker_for
@@ -57,6 +58,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     WorkerSettings.redis_settings = broker_for(settings).arq
+    # The loop the web processes run on (uvicorn's "auto"): arq takes the current one.
+    asyncio.set_event_loop(uvloop.new_event_loop())
     run_worker(WorkerSettings)  # type: ignore[arg-type]
     return 0
 
