@@ -163,7 +163,7 @@ async def main() -> None:
     parser.add_argument("--tokens", type=int, default=4000)
     parser.add_argument("--per-member", type=int, default=20)
     parser.add_argument(
-        "--score-rate", type=int, default=1000, help="background submits/s while reading"
+        "--score-rate", type=int, default=1000, help="background submits/s while reading (0: none)"
     )
     parser.add_argument(
         "--cold", action="store_true", help="no warm-up: members' first reads are measured too"
@@ -341,6 +341,9 @@ async def main() -> None:
             )
         if not args.cold:
             warm_up(base, data / "readers.txt", board_path, connections=args.connections)
+            if "board" in phases and args.score_rate > 0:  # members autosave before submitting
+                background_members = data / "background.txt"
+                warm_up(base, background_members, "/api/v1/me", connections=64, passes=2)
         for phase in ("submit", "save"):
             if phase in phases:
                 lines, method, path, body = shapes[phase]
@@ -350,15 +353,19 @@ async def main() -> None:
                 print(f"  app {phase}: {describe(r)}")
         if "board" in phases:
             # background submits on round B, at --score-rate per second on a fixed schedule
-            background = wrk(
-                base,
-                data / "background.txt",
-                "POST",
-                "/api/v1/attempts/{id}/submit",
-                seconds=3600,  # until interrupted, after the reads
-                connections=64,
-                threads=1,
-                rate=args.score_rate,
+            background = (
+                wrk(
+                    base,
+                    data / "background.txt",
+                    "POST",
+                    "/api/v1/attempts/{id}/submit",
+                    seconds=3600,  # until interrupted, after the reads
+                    connections=PACED_CONNECTIONS,
+                    threads=1,
+                    rate=args.score_rate,
+                )
+                if args.score_rate > 0
+                else None
             )
             time.sleep(2)
             times = await to_board(
@@ -381,9 +388,10 @@ async def main() -> None:
                     server, worker, base, data / "readers.txt", "GET", board_path, **paced(rate)
                 )
                 print(f"  app top-100 + my rank (member), {rate:,}/s offered: {describe(r)}")
-            background.send_signal(signal.SIGINT)  # wrk stops and reports
-            r = results["background"] = wrk_result(background)
-            print(f"  background submits on round B: {describe(r)}")
+            if background is not None:
+                background.send_signal(signal.SIGINT)  # wrk stops and reports
+                r = results["background"] = wrk_result(background)
+                print(f"  background submits on round B: {describe(r)}")
         results["db"] = await counts(args, env, round_a, round_b)
     finally:
         stop(server, worker)
