@@ -72,7 +72,7 @@ _pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_EN
 
 
 def forget_all() -> None:
-    """Drop everything this process remembers (tests; after an organiser's change here)."""
+    """Drop everything this process remembers (tests)."""
     _rounds.clear()
     _pages.forget_all()
     _reading.clear()

@@ -10,10 +10,11 @@ the forms (`web.pages.round_form`) offer them as their inputs' limits and defaul
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from contests import ranking
 from contests.errors import BadContest
@@ -77,26 +78,35 @@ GraceS = Annotated[
 ]
 
 
-class _Bounded(BaseModel):
-    """The settings that have bounds, checked by `normalise` (pydantic's ValidationError,
-    which the web layer answers with 422 and a message per field)."""
+# The settings that have bounds, and their types (checked by `normalise`).
+_BOUNDED: dict[str, Any] = {
+    "title": Title,
+    "question_count": QuestionCount,
+    "time_limit_s": TimeLimitS,
+    "max_attempts": MaxAttempts,
+    "counting": Counting,
+    "tags": Tags,
+    "prediction_question": PredictionQuestion | None,
+    "prediction_min": PredictionBound,
+    "prediction_max": PredictionBound,
+    "grace_s": GraceS,
+}
 
-    title: Title
-    question_count: QuestionCount
-    time_limit_s: TimeLimitS
-    max_attempts: MaxAttempts
-    counting: Counting
-    tags: Tags
-    prediction_question: PredictionQuestion | None
-    prediction_min: PredictionBound
-    prediction_max: PredictionBound
-    grace_s: GraceS
+
+@lru_cache(maxsize=64)
+def _bounds_of(names: frozenset[str]) -> type[BaseModel]:
+    """A model checking these settings' bounds (pydantic's ValidationError, which the web
+    layer answers with 422 and a message per field)."""
+    fields: dict[str, Any] = {name: (_BOUNDED[name], ...) for name in sorted(names)}
+    return create_model("RoundSettings", **fields)
 
 
-def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """A round's settings, cleaned and checked on their own: every bound above, closing
-    after opening, no tie-breaker twice, prediction bounds in order, difficulties 1–5
-    (422 naming the field)."""
+def normalise(settings: Mapping[str, Any], given: Collection[str] = SETTINGS) -> dict[str, Any]:
+    """A round's settings, cleaned and checked on their own: the bounds above of the
+    settings `given` by the caller (a stored setting was checked when it was set, or
+    predates its bound: an edit that leaves it alone is not refused for it), closing after
+    opening, no tie-breaker twice, prediction bounds in order, difficulties 1–5 (422
+    naming the field)."""
     values = {name: settings[name] for name in SETTINGS}
     if values["closes_at"] <= values["opens_at"]:
         raise BadContest(fields={"closes_at": "Must be after the opening time."})
@@ -115,5 +125,6 @@ def normalise(settings: Mapping[str, Any]) -> dict[str, Any]:
         tie_breakers=breakers,
         prediction_question=(values["prediction_question"] or "").strip() or None,
     )
-    _Bounded.model_validate({name: values[name] for name in _Bounded.model_fields})
+    checked = frozenset(name for name in given if name in _BOUNDED)
+    _bounds_of(checked).model_validate({name: values[name] for name in checked})
     return values

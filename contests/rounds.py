@@ -33,6 +33,7 @@ from contests.leaderboard import Keepalive
 from contests.models import Attempt, AttemptStatus, Contest, Question, Round
 from contests.questions import quiz_contest_for
 from contests.round_settings import (
+    DEFAULT_COUNTING,
     DEFAULT_GRACE_S,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_PREDICTION_MAX,
@@ -94,7 +95,7 @@ async def create_round(
     question_count: int,
     time_limit_s: int,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-    counting: str = "best",
+    counting: str = DEFAULT_COUNTING,  # checked by normalise
     tags: list[str] | None = None,
     difficulties: list[int] | None = None,
     prediction_question: str | None = None,
@@ -145,7 +146,9 @@ async def update_round(
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise BadContest(fields={name: "Unknown field." for name in sorted(unknown)})
-    values = normalise({name: changes.get(name, getattr(round_, name)) for name in SETTINGS})
+    values = normalise(
+        {name: changes.get(name, getattr(round_, name)) for name in SETTINGS}, given=changes
+    )
     changed = {name for name in SETTINGS if values[name] != getattr(round_, name)}
     status = round_status(round_, now)
     if status == "closed":

@@ -4,11 +4,13 @@ connections already do.
 redis-py 5's asyncio connections turn every command into the Redis protocol in Python
 (about 26 µs for a leaderboard's `EVALSHA` on these machines) even when hiredis is
 installed; its blocking connections hand the same work to `hiredis.pack_command` (about
-3 µs). Every "my rank", rate-limit check and queued job pays it, so the pools opened by
-`workers.runtime` and `web.principals` pack with hiredis (`use_hiredis_packing`). The
-bytes are the same (`tests/core/test_command_packing.py` compares them); what hiredis cannot
-pack (None, a bool, a list) raises redis-py's `DataError`, as before. Connections that
-encode text other than as UTF-8 (hiredis only knows UTF-8) keep redis-py's packer.
+3 µs). Every "my rank", rate-limit check and queued job pays it, so the app's pool
+(`workers.runtime`; the rate limiter shares it, and `web.principals` opens its own with the
+same connection class) packs with hiredis (`use_hiredis_packing`). The bytes are the same
+(`tests/core/test_command_packing.py` compares them); what hiredis cannot pack (None, a
+bool, a list, an int subclass such as an IntEnum, which redis-py sent as its repr) raises
+redis-py's `DataError`. Connections that encode text other than as strict UTF-8 (hiredis
+only knows that) keep redis-py's packer.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def use_hiredis_packing(pool: ConnectionPool) -> None:
     """Connections that `pool` opens from now on pack commands with hiredis (those already
     open keep redis-py's packer, which writes the same bytes)."""
     encoding = pool.connection_kwargs.get("encoding", "utf-8")
-    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+    errors = pool.connection_kwargs.get("encoding_errors", "strict")
+    if encoding.replace("_", "-").lower() not in ("utf-8", "utf8") or errors != "strict":
         return
     if not issubclass(pool.connection_class, HiredisPacking):
         base = pool.connection_class

@@ -26,6 +26,7 @@ class LoadOnce(Generic[K, S, V]):
         self.max_keys = max_keys
         self._kept: dict[K, tuple[S, V]] = {}
         self._loading: dict[K, asyncio.Future[V]] = {}
+        self._epoch = 0  # forget_all() counts up: a load begun before it keeps nothing
 
     async def get(
         self,
@@ -42,20 +43,28 @@ class LoadOnce(Generic[K, S, V]):
             return kept[1]
         loading = self._loading.get(key)
         if loading is None:
-            loading = self._loading[key] = asyncio.ensure_future(self._load(key, stamp, load))
+            started = self._load(key, self._epoch, stamp, load)
+            loading = self._loading[key] = asyncio.ensure_future(started)
         return await asyncio.shield(loading)
 
-    async def _load(self, key: K, stamp: Callable[[], S], load: Callable[[], Awaitable[V]]) -> V:
+    async def _load(
+        self, key: K, epoch: int, stamp: Callable[[], S], load: Callable[[], Awaitable[V]]
+    ) -> V:
         taken = stamp()
         try:
             value = await load()
-            if len(self._kept) > self.max_keys:
-                self._kept.clear()
-            self._kept[key] = (taken, value)
+            if epoch == self._epoch:
+                if len(self._kept) > self.max_keys:
+                    self._kept.clear()
+                self._kept[key] = (taken, value)
             return value
         finally:
-            self._loading.pop(key, None)
+            if self._loading.get(key) is asyncio.current_task():
+                del self._loading[key]
 
     def forget_all(self) -> None:
-        """Drop every kept value (loads under way still finish and keep theirs)."""
+        """Drop every kept value; loads under way finish for their readers but keep nothing,
+        and later reads start loads of their own."""
+        self._epoch += 1
         self._kept.clear()
+        self._loading.clear()

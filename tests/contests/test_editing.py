@@ -179,9 +179,14 @@ async def test_round_settings_until_open_then_only_the_close(client: httpx2.Asyn
         url, json={"closes_at": iso(clock.now() + timedelta(minutes=5))}, headers=w.org_auth
     )
     assert r.status_code == 422 and "closes_at" in r.json()["error"]["fields"]
+    # A setting stored out of today's bounds (set before them) does not block moving the
+    # close; changing it to another out-of-bounds value is refused.
+    await Round.filter(id=round_["id"]).update(max_attempts=1000)
     sooner = clock.now() + timedelta(minutes=20)
     r = await client.patch(url, json={"closes_at": iso(sooner)}, headers=w.org_auth)
     assert r.status_code == 200
+    r = await client.patch(url, json={"max_attempts": 999}, headers=w.org_auth)
+    assert r.status_code == 422 and "max_attempts" in r.json()["error"]["fields"]
 
     clock.travel(timedelta(minutes=30))  # closed
     r = await client.patch(url, json={"closes_at": iso(later)}, headers=w.org_auth)

@@ -96,3 +96,32 @@ async def test_past_max_keys_everything_kept_is_dropped() -> None:
     await get(4)  # more than two: dropped, then 4 kept
     await get(1)
     assert loads == [1, 2, 3, 4, 1]
+
+
+async def test_forget_all_during_a_load_keeps_nothing_of_it_and_later_reads_load_anew() -> None:
+    cache: LoadOnce[str, int, str] = LoadOnce()
+    loads = 0
+    release = asyncio.Event()
+
+    async def load() -> str:
+        nonlocal loads
+        loads += 1
+        number = loads
+        await release.wait()
+        return f"load {number}"
+
+    def read() -> asyncio.Task[str]:
+        return asyncio.ensure_future(
+            cache.get("k", fresh=lambda stamp: True, stamp=lambda: 0, load=load)
+        )
+
+    before = read()
+    await asyncio.sleep(0)
+    cache.forget_all()  # e.g. the data changed under the load
+    after = read()  # does not join the load begun before
+    await asyncio.sleep(0)
+    release.set()
+    assert await before == "load 1"
+    assert await after == "load 2"
+    assert await read() == "load 2"  # the later load is the one kept
+    assert loads == 2
