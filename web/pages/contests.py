@@ -93,6 +93,7 @@ async def contest_detail(request: Request) -> Response:
             "rf": round_form.new_round(),
             "bounds": round_form.bounds,
             "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
+            "counting_labels": round_form.COUNTING_LABELS,
         },
     )
 

@@ -220,6 +220,7 @@ async def _round_edit_page(
             "rf": form,
             "bounds": round_form.bounds,
             "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
+            "counting_labels": round_form.COUNTING_LABELS,
             "errors": errors,
         },
         status_code=status_code,

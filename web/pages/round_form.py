@@ -30,6 +30,9 @@ TIE_BREAKER_LABELS = {
     "submitted_at": "Earlier submission",
 }
 SLOTS = ("tie_breaker_1", "tie_breaker_2", "tie_breaker_3")
+# Which attempt counts (`round_settings.Counting`), as the forms offer it (msgids).
+COUNTING_LABELS = {"best": "The best", "first": "The first", "last": "The last"}
+assert tuple(COUNTING_LABELS) == round_settings.COUNTINGS
 
 
 @overload
