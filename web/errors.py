@@ -105,11 +105,16 @@ def _render(
     )
 
 
+def translated_fields(exc: DomainError) -> dict[str, str]:
+    """A domain error's per-field messages in the current language (filled with its
+    `params`, which the message and the fields share)."""
+    return {k: gettext(v, **exc.params) for k, v in exc.fields.items()}
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     message = gettext(exc.text, **exc.params) if exc.params else gettext(exc.text)
-    fields = {k: gettext(v) for k, v in exc.fields.items()}
-    return _render(request, exc.status, exc.code, message, fields, exc.headers)
+    return _render(request, exc.status, exc.code, message, translated_fields(exc), exc.headers)
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:

@@ -186,3 +186,44 @@ async def test_forms_set_eligibility_difficulties_and_explanations(
     saved = await Round.get(contest_id=contest.id)
     assert saved.difficulties == [2] and saved.counting == "last"
     assert saved.explanations_after_close is False
+
+
+async def test_a_refused_new_round_shows_the_form_again_with_what_was_typed(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w, n_questions=12)
+    csrf = await login(client, w.organiser.email)
+    form = {
+        "csrf_token": csrf,
+        "title": "Vòng chung kết",
+        "opens_at": local(1),
+        "closes_at": local(3),
+        "question_count": "4",  # the bank has 4 of difficulty 2
+        "time_limit_min": "0",
+        "max_attempts": "3",
+        "tags": "lich-su",
+        "difficulty_2": "1",
+        "counting": "last",
+        "prediction_question": "Bao nhiêu người đúng hết?",
+    }
+    r = await client.post(f"/contests/{contest_id}/rounds", data=form)
+    assert r.status_code == 422
+    assert "Từ 1 đến 240 phút." in r.text  # in minutes, as the form asks
+    assert 'value="Vòng chung kết"' in r.text and 'value="lich-su"' in r.text
+    assert 'value="last" selected' in r.text and 'name="difficulty_2" value="1"' in r.text
+    r = await client.post(
+        f"/contests/{contest_id}/rounds",
+        data={**form, "time_limit_min": "10", "max_attempts": "50"},
+    )
+    assert r.status_code == 422 and "Phải nhỏ hơn hoặc bằng 20." in r.text
+    r = await client.post(
+        f"/contests/{contest_id}/rounds",
+        data={**form, "time_limit_min": "10", "question_count": "99"},
+    )
+    assert r.status_code == 409 and 'value="Vòng chung kết"' in r.text  # more than the bank holds
+    assert await Round.filter(contest_id=contest_id).count() == 0  # nothing stored
+    r = await client.post(f"/contests/{contest_id}/rounds", data={**form, "time_limit_min": "10"})
+    assert r.status_code == 303
+    saved = await Round.get(contest_id=contest_id)
+    assert (saved.time_limit_s, saved.max_attempts, saved.counting) == (600, 3, "last")

@@ -17,7 +17,7 @@ from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
 from web import context, i18n
 from web.auth import begin_session
-from web.errors import field_errors
+from web.errors import field_errors, translated_fields
 from web.login import change_password, login
 from web.login import register as register_member
 from web.parsing import form_model, read_form
@@ -101,7 +101,7 @@ async def register_submit(request: Request) -> Response:
         ctx["errors"] = field_errors(exc)
         return render(request, "accounts/register.html", ctx, status_code=422)
     except DomainError as exc:
-        ctx["errors"] = {k: i18n.gettext(v) for k, v in exc.fields.items()} or {
+        ctx["errors"] = translated_fields(exc) or {
             "email": i18n.gettext(exc.text)
         }
         return render(request, "accounts/register.html", ctx, status_code=exc.status)
@@ -149,7 +149,7 @@ async def password_submit(request: Request) -> Response:
     except DomainError as exc:
         if not exc.fields:
             raise
-        return await _me(request, errors={k: i18n.gettext(v) for k, v in exc.fields.items()})
+        return await _me(request, errors=translated_fields(exc))
     return await _me(request, notice=i18n.gettext("Your password has been changed."))
 
 

@@ -20,7 +20,7 @@ from core import clock
 from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz_manage import import_errors
-from web.errors import field_errors
+from web.errors import field_errors, translated_fields
 from web.pages import round_form
 from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
@@ -69,6 +69,14 @@ async def contest_list(request: Request) -> Response:
 
 
 async def contest_detail(request: Request) -> Response:
+    return await _detail_page(request, round_form.new_round(), {})
+
+
+async def _detail_page(
+    request: Request, rf: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    """One contest; for its organisers also the new-round form (`rf`: its values, `errors`
+    per field when a round was refused)."""
     principal = context.principal(request)
     contest = await service.visible_contest(principal, int(request.path_params["id"]))
     now = clock.now()
@@ -90,11 +98,14 @@ async def contest_detail(request: Request) -> Response:
             "eligible": principal is not None and service.is_eligible(principal, contest),
             "bank": bank,
             "notice": request.query_params.get("done"),
-            "rf": round_form.new_round(),
+            "rf": rf,
+            "errors": errors,
             "bounds": round_form.bounds,
+            "minutes": (round_form.MIN_TIME_LIMIT_MIN, round_form.MAX_TIME_LIMIT_MIN),
             "tie_breaker_labels": round_form.TIE_BREAKER_LABELS,
             "counting_labels": round_form.COUNTING_LABELS,
         },
+        status_code=status_code,
     )
 
 
@@ -165,7 +176,7 @@ async def manage_create(request: Request) -> Response:
     except DomainError as exc:
         if exc.status != 422:
             raise
-        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors = translated_fields(exc)
         return await _manage_page(request, values, errors, 422)
     return RedirectResponse(f"/contests/{contest.id}?done=created", status_code=303)
 
@@ -220,27 +231,37 @@ async def create_round(request: Request) -> Response:
     form = await read_form(request)
     contest_id = int(request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    minutes = round_form.whole(values, "time_limit_min", round_form.DEFAULT_TIME_LIMIT_MIN)
-    await rounds.create_round(
-        context.principal(request),
-        contest_id,
-        title=values.get("title", "").strip() or "—",
-        opens_at=local_input(values.get("opens_at", ""), "opens_at"),
-        closes_at=local_input(values.get("closes_at", ""), "closes_at"),
-        question_count=round_form.whole(values, "question_count", rs.DEFAULT_QUESTION_COUNT),
-        time_limit_s=minutes * 60,
-        max_attempts=round_form.whole(values, "max_attempts", rs.DEFAULT_MAX_ATTEMPTS),
-        tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
-        difficulties=[d for d in rs.DIFFICULTIES if values.get(f"difficulty_{d}") == "1"],
-        counting=values.get("counting", rs.DEFAULT_COUNTING),
-        prediction_question=values.get("prediction_question") or None,
-        prediction_min=round_form.whole(values, "prediction_min", rs.DEFAULT_PREDICTION_MIN),
-        prediction_max=round_form.whole(values, "prediction_max", rs.DEFAULT_PREDICTION_MAX),
-        tie_breakers=round_form.tie_breakers(values),
-        explanations_after_close=values.get("explanations_immediately") != "1",
-        grace_s=round_form.whole(values, "grace_s", rs.DEFAULT_GRACE_S),
-        now=clock.now(),
-    )
+    try:
+        await rounds.create_round(
+            context.principal(request),
+            contest_id,
+            title=values.get("title", "").strip() or "—",
+            opens_at=local_input(values.get("opens_at", ""), "opens_at"),
+            closes_at=local_input(values.get("closes_at", ""), "closes_at"),
+            question_count=round_form.whole(values, "question_count", rs.DEFAULT_QUESTION_COUNT),
+            time_limit_s=round_form.time_limit_s(values),
+            max_attempts=round_form.whole(values, "max_attempts", rs.DEFAULT_MAX_ATTEMPTS),
+            tags=[t for t in values.get("tags", "").replace(";", ",").split(",") if t.strip()],
+            difficulties=[d for d in rs.DIFFICULTIES if values.get(f"difficulty_{d}") == "1"],
+            counting=values.get("counting", rs.DEFAULT_COUNTING),
+            prediction_question=values.get("prediction_question") or None,
+            prediction_min=round_form.whole(values, "prediction_min", rs.DEFAULT_PREDICTION_MIN),
+            prediction_max=round_form.whole(values, "prediction_max", rs.DEFAULT_PREDICTION_MAX),
+            tie_breakers=round_form.tie_breakers(values),
+            explanations_after_close=values.get("explanations_immediately") != "1",
+            grace_s=round_form.whole(values, "grace_s", rs.DEFAULT_GRACE_S),
+            now=clock.now(),
+        )
+    except ValidationError as exc:  # a bound of `contests.round_settings`
+        return await _detail_page(
+            request, {**round_form.new_round(), **values}, field_errors(exc), 422
+        )
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors = translated_fields(exc)
+        errors.setdefault("form", i18n.gettext(exc.text, **exc.params))
+        return await _detail_page(request, {**round_form.new_round(), **values}, errors, exc.status)
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)
 
 
@@ -348,7 +369,7 @@ async def question_save(request: Request) -> Response:
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors = translated_fields(exc)
         errors.setdefault("form", i18n.gettext(exc.text))
         return await _question_page(request, question, values, errors, exc.status)
     return RedirectResponse(

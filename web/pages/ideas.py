@@ -22,10 +22,10 @@ from ideas.present import history, idea_out
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
 from ideas.schemas import IdeaIn, IdeaPatch
 from search.port import SimilarHit
-from web import context, i18n, write_limits
+from web import context, write_limits
 from web.api.ideas import IdeaQuery, list_query
 from web.api.ideas_files import read_upload, storage
-from web.errors import field_errors
+from web.errors import field_errors, translated_fields
 from web.labels import FIELD_LABELS
 from web.pages.coauthors import CoAuthors, chosen, read_co_authors
 from web.parsing import form_model, parse_query, path_int, read_form
@@ -199,7 +199,7 @@ async def new_submit(request: Request) -> Response:
     except DomainError as exc:
         if not exc.fields:
             raise
-        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors = translated_fields(exc)
         return _new_form(request, values, co, errors, status_code=exc.status)
     return back(f"/ideas/{idea.id}", "created")
 

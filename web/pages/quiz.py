@@ -33,7 +33,7 @@ from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_units import read_unit_board
-from web.errors import field_errors
+from web.errors import field_errors, translated_fields
 from web.pages import round_form
 from web.pages.contests import local_input
 from web.parsing import read_form
@@ -295,7 +295,7 @@ async def round_save(request: Request) -> Response:
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        errors = translated_fields(exc)
         errors.setdefault("form", i18n.gettext(exc.text))
         return await _round_edit_page(
             request, round_, {**_round_form(round_), **form}, errors, exc.status

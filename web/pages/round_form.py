@@ -22,7 +22,10 @@ from contests.round_settings import (
 
 # The settings' bounds for the templates (`bounds.MAX_GRACE_S`, …).
 bounds = round_settings
-DEFAULT_TIME_LIMIT_MIN = DEFAULT_TIME_LIMIT_S // 60  # the create form asks in whole minutes
+# The create form asks for the time limit in whole minutes.
+DEFAULT_TIME_LIMIT_MIN = DEFAULT_TIME_LIMIT_S // 60
+MIN_TIME_LIMIT_MIN = -(-round_settings.MIN_TIME_LIMIT_S // 60)
+MAX_TIME_LIMIT_MIN = round_settings.MAX_TIME_LIMIT_S // 60
 
 TIE_BREAKER_LABELS = {
     "prediction_error": "Smaller prediction error",
@@ -80,4 +83,17 @@ def new_round() -> dict[str, str]:
         "question_count": str(DEFAULT_QUESTION_COUNT),
         "time_limit_min": str(DEFAULT_TIME_LIMIT_MIN),
         "max_attempts": str(DEFAULT_MAX_ATTEMPTS),
+        "counting": round_settings.DEFAULT_COUNTING,
     }
+
+
+def time_limit_s(form: Mapping[str, str]) -> int:
+    """The create form's time limit (whole minutes) in seconds (422 on `time_limit_min`,
+    in minutes, when out of bounds)."""
+    minutes = whole(form, "time_limit_min", DEFAULT_TIME_LIMIT_MIN)
+    if not MIN_TIME_LIMIT_MIN <= minutes <= MAX_TIME_LIMIT_MIN:
+        raise BadContest(
+            fields={"time_limit_min": "From {low} to {high} minutes."},
+            params={"low": MIN_TIME_LIMIT_MIN, "high": MAX_TIME_LIMIT_MIN},
+        )
+    return minutes * 60
