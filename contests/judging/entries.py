@@ -90,9 +90,9 @@ async def withdraw(principal: Principal | None, entry_id: int) -> None:
     if not service.entries_open(contest, now):
         raise EntriesClosed()
     async with in_transaction():
+        await freshness.mark_stale(contest.id, now)  # first: `freshness.py`
         await Assignment.filter(entry_id=entry.id).delete()
         await entry.delete()
-        await freshness.mark_stale(contest.id, now)
 
 
 async def list_entries(principal: Principal | None, contest_id: int) -> list[EntryView]:

@@ -9,7 +9,8 @@ The rules, written once:
   by side. The rank is the official one; entries without reviews come last, in entry order.
 - Shortlist: organisers advance the top N, or every entry at or above a score, of the current
   round to a new round, which gets a fresh assignment; earlier rounds' reviews stay readable.
-  A ranking marked stale is recomputed before the choice.
+  A ranking marked stale is recomputed before the choice, in the transaction that moves the
+  round, under the settings row's lock (`freshness.py`).
 """
 
 from __future__ import annotations
@@ -44,40 +45,52 @@ async def recompute(contest_id: int, round_no: int) -> int:
     settings = await service.settings_for(contest_id)
     if settings.frozen_at is not None:
         return 0
-    now = clock.now()
     async with in_transaction():
         # Jobs for one contest may run at once, and a review marks the ranking stale on this
         # row: the row lock serialises them.
         locked = await JudgingSettings.select_for_update().get(id=settings.id)
-        rows = await Assignment.filter(
-            contest_id=contest_id, round=round_no, reviewed_at__isnull=False
-        ).values("entry_id", "judge_id", "weighted")
-        reviews = [
-            Review(int(r["entry_id"]), int(r["judge_id"]), float(r["weighted"])) for r in rows
+        if locked.frozen_at is not None:
+            return 0
+        return await recompute_locked(locked, round_no)
+
+
+async def recompute_locked(locked: JudgingSettings, round_no: int) -> int:
+    """`recompute`'s work, inside a transaction that read `locked` with its row locked."""
+    contest_id = locked.contest_id
+    now = clock.now()
+    rows = await Assignment.filter(
+        contest_id=contest_id, round=round_no, reviewed_at__isnull=False
+    ).values("entry_id", "judge_id", "weighted")
+    reviews = [Review(int(r["entry_id"]), int(r["judge_id"]), float(r["weighted"])) for r in rows]
+    aggregates = aggregate(reviews, locked.min_reviews_to_normalise)
+    await EntryResult.filter(contest_id=contest_id, round=round_no).delete()
+    await EntryResult.bulk_create(
+        [
+            EntryResult(
+                contest_id=contest_id,
+                entry_id=a.entry_id,
+                round=round_no,
+                reviews=a.reviews,
+                raw_mean=a.raw_mean,
+                raw_median=a.raw_median,
+                raw_spread=a.raw_spread,
+                norm_mean=a.norm_mean,
+                norm_median=a.norm_median,
+                per_judge=a.per_judge,
+                computed_at=now,
+            )
+            for a in aggregates
         ]
-        aggregates = aggregate(reviews, locked.min_reviews_to_normalise)
-        await EntryResult.filter(contest_id=contest_id, round=round_no).delete()
-        await EntryResult.bulk_create(
-            [
-                EntryResult(
-                    contest_id=contest_id,
-                    entry_id=a.entry_id,
-                    round=round_no,
-                    reviews=a.reviews,
-                    raw_mean=a.raw_mean,
-                    raw_median=a.raw_median,
-                    raw_spread=a.raw_spread,
-                    norm_mean=a.norm_mean,
-                    norm_median=a.norm_median,
-                    per_judge=a.per_judge,
-                    computed_at=now,
-                )
-                for a in aggregates
-            ]
-        )
-        if round_no == locked.current_round:
-            await freshness.mark_fresh(locked)
+    )
+    if round_no == locked.current_round:
+        await freshness.mark_fresh(locked)
     return len(aggregates)
+
+
+async def _lock_settings(contest_id: int) -> JudgingSettings:
+    """The contest's settings row, locked until the caller's transaction ends: reviews mark
+    it first (`freshness.py`), so none commits while the lock is held."""
+    return await JudgingSettings.select_for_update().get(contest_id=contest_id)
 
 
 @dataclass(frozen=True)
@@ -184,36 +197,38 @@ async def shortlist(
         raise ResultsPublished()
     if (top_n is None) == (min_score is None):
         raise BadShortlist(fields={"top_n": BadShortlist.message})
-    before = await service.settings_for(contest_id)
-    if before.ranking_stale_since is not None:  # its job not run yet: rank what is stored
-        await recompute(contest_id, before.current_round)
-    view = await build(contest)
-    scored = [r for r in view.rows if r.score is not None]
-    if top_n is not None:
-        chosen = scored[:top_n]
-    else:
-        chosen = [r for r in scored if r.score is not None and r.score >= (min_score or 0)]
-    if not chosen:
-        raise NothingToShortlist()
-    settings = await service.settings_for(contest_id)
-    new_round = settings.current_round + 1
+    await service.settings_for(contest_id)  # the row exists before it is locked
     async with in_transaction():
-        await Entry.filter(id__in=[r.entry.id for r in chosen]).update(round=new_round)
-        settings.current_round = new_round
-        await settings.save(update_fields=["current_round"])
-        assignments = await assign_round(contest_id, reviews_per_entry)
+        locked = await _lock_settings(contest_id)
+        if locked.ranking_stale_since is not None:  # its job not run yet: rank what is stored
+            await recompute_locked(locked, locked.current_round)
+        view = await build(contest)
+        scored = [r for r in view.rows if r.score is not None]
+        if top_n is not None:
+            chosen = scored[:top_n]
+        else:
+            chosen = [r for r in scored if r.score is not None and r.score >= (min_score or 0)]
+        if chosen:
+            new_round = locked.current_round + 1
+            await Entry.filter(id__in=[r.entry.id for r in chosen]).update(round=new_round)
+            await JudgingSettings.filter(id=locked.id).update(current_round=new_round)
+            assignments = await assign_round(contest_id, reviews_per_entry)
+    if not chosen:  # after the commit: the recompute above is kept
+        raise NothingToShortlist()
     return new_round, [r.entry for r in chosen], assignments
 
 
 async def freeze(contest: Contest) -> None:
     """On results publication: recompute once more, then stop recomputing (the frozen
-    ranking is what was published)."""
-    settings = await service.settings_for(contest.id)
-    if settings.frozen_at is not None:
-        return
-    await recompute(contest.id, settings.current_round)
-    settings.frozen_at = clock.now()
-    await settings.save(update_fields=["frozen_at"])
+    ranking is what was published). Both under the settings row's lock, so no review
+    commits between them (`freshness.py`)."""
+    await service.settings_for(contest.id)
+    async with in_transaction():
+        locked = await _lock_settings(contest.id)
+        if locked.frozen_at is not None:
+            return
+        await recompute_locked(locked, locked.current_round)
+        await JudgingSettings.filter(id=locked.id).update(frozen_at=clock.now())
 
 
 async def publish_results(principal: Principal | None, contest_id: int) -> Contest:

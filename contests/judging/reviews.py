@@ -112,6 +112,9 @@ async def submit(
     )
     stored = {str(k): v for k, v in clean.items()}
     async with in_transaction():
+        # First, so a shortlist or freeze that committed since the check above rolls this
+        # back with `RoundClosed`/`JudgingClosed` (`freshness.py`).
+        await freshness.mark_stale(contest.id, now, round_no=assignment.round)
         assignment.scores = stored
         assignment.comment = comment.strip()[:MAX_COMMENT]
         assignment.weighted = weighted
@@ -124,7 +127,6 @@ async def submit(
             weighted=weighted,
             edited_at=now,
         )
-        await freshness.mark_stale(contest.id, now)
     try:
         await queue.enqueue(
             "judging_aggregate",

@@ -12,6 +12,7 @@ Rules written here once:
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -23,7 +24,9 @@ from contests.judging import freshness
 from contests.judging.errors import ContestNotFound, NotAnIdeaContest, NotOrganiser
 from contests.judging.models import Basis, Judge, JudgingSettings
 from contests.models import Contest, ContestKind, ContestStatus
-from core import clock
+from core import clock, queue
+
+log = logging.getLogger(__name__)
 
 
 async def contest_or_404(contest_id: int) -> Contest:
@@ -93,25 +96,45 @@ async def update_settings(
     judges_see_ranking: bool | None = None,
     min_reviews_to_normalise: int | None = None,
 ) -> JudgingSettings:
+    """Change the named settings only. A changed normalisation threshold marks the ranking
+    stale (`freshness.py`) and queues its recompute."""
     contest = await contest_or_404(contest_id)
     require_organiser(principal, contest)
-    settings = await settings_for(contest_id)
-    if official is not None:
-        settings.official = official
-    if blind is not None:
-        settings.blind = blind
-    if judges_see_ranking is not None:
-        settings.judges_see_ranking = judges_see_ranking
-    rethreshold = min_reviews_to_normalise not in (None, settings.min_reviews_to_normalise)
-    if min_reviews_to_normalise is not None:
-        settings.min_reviews_to_normalise = min_reviews_to_normalise
+    await settings_for(contest_id)  # the row exists before it is locked
+    now = clock.now()
     async with in_transaction():
-        # Named fields only: a whole-row save would undo a review's stale mark made meanwhile.
-        await settings.save(
-            update_fields=["official", "blind", "judges_see_ranking", "min_reviews_to_normalise"]
-        )
+        # Locked, so the threshold compared is the one stored, and only the fields given are
+        # written: neither a concurrent change nor a review's stale mark is undone.
+        settings = await JudgingSettings.select_for_update().get(contest_id=contest_id)
+        changed: list[str] = []
+        if official is not None:
+            settings.official = official
+            changed.append("official")
+        if blind is not None:
+            settings.blind = blind
+            changed.append("blind")
+        if judges_see_ranking is not None:
+            settings.judges_see_ranking = judges_see_ranking
+            changed.append("judges_see_ranking")
+        rethreshold = min_reviews_to_normalise not in (None, settings.min_reviews_to_normalise)
+        if min_reviews_to_normalise is not None:
+            settings.min_reviews_to_normalise = min_reviews_to_normalise
+            changed.append("min_reviews_to_normalise")
+        if changed:
+            await settings.save(update_fields=changed)
         if rethreshold:  # the normalised scores change
-            await freshness.mark_stale(contest_id, clock.now())
+            await freshness.mark_stale(contest_id, now)
+            settings.ranking_stale_since = now
+    if rethreshold:
+        try:
+            await queue.enqueue(
+                "judging_aggregate",
+                contest_id,
+                settings.current_round,
+                job_id=f"judging-aggregate:settings:{contest_id}:{now.timestamp()}",
+            )
+        except Exception:  # the mark is stored; the catch-up cron (tasks.py) recomputes
+            log.warning("judging: aggregate of contest %s not queued", contest_id, exc_info=True)
     return settings
 
 
