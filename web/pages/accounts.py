@@ -101,9 +101,7 @@ async def register_submit(request: Request) -> Response:
         ctx["errors"] = field_errors(exc)
         return render(request, "accounts/register.html", ctx, status_code=422)
     except DomainError as exc:
-        ctx["errors"] = translated_fields(exc) or {
-            "email": i18n.gettext(exc.text)
-        }
+        ctx["errors"] = translated_fields(exc) or {"email": i18n.gettext(exc.text)}
         return render(request, "accounts/register.html", ctx, status_code=exc.status)
     await _start_session(request, member.id)
     return RedirectResponse("/", status_code=303)

@@ -30,7 +30,7 @@ from core import clock
 from core.errors import DomainError
 from ideas.models import IdeaField
 from web import context, i18n
-from web.errors import field_errors
+from web.errors import field_errors, translated_fields
 from web.parsing import form_model, path_int, read_form
 from web.templating import render
 
@@ -170,7 +170,7 @@ async def review_submit(request: Request) -> Response:
         await reviews.submit(who, path_int(request), scores, values.get("comment", ""))
     except DomainError as exc:
         fields = {
-            "score_" + k.removeprefix("scores."): i18n.gettext(v) for k, v in exc.fields.items()
+            "score_" + k.removeprefix("scores."): v for k, v in translated_fields(exc).items()
         }
         return await review_page(request, _error_text(exc), fields, submitted, exc.status)
     return RedirectResponse("/judging?saved=1", status_code=303)
@@ -307,7 +307,7 @@ async def manage_submit(request: Request) -> Response:
     except (ValueError, TypeError):
         return await manage_page(request, i18n.gettext("Some fields are not valid."), None, 422)
     except DomainError as exc:
-        fields = {k: i18n.gettext(v) for k, v in exc.fields.items()}
+        fields = translated_fields(exc)
         return await manage_page(request, _error_text(exc), fields, exc.status)
     return RedirectResponse(
         f"/contests/{contest_id}/judging/manage?done={action}#{action}", status_code=303
