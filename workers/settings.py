@@ -12,6 +12,7 @@ from typing import Any
 from arq.connections import RedisSettings
 
 from core import clock, db
+from core.command_packing import use_hiredis_packing
 from core.settings import Settings, get_settings
 from workers.registry import cron_jobs, functions
 
@@ -39,6 +40,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
     settings = get_settings()
     await db.init(settings)
+    use_hiredis_packing(ctx["redis"].connection_pool)  # arq's own pool: polling, job results
     ctx["services"] = await runtime.start(settings, run_worker=False)
 
 
