@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from accounts.models import Member, Unit
+from contests import round_settings as rs
 
 
 class ContestKind(StrEnum):
@@ -93,23 +94,24 @@ class Round(Model):
         "contests.Contest", related_name="rounds", on_delete=fields.CASCADE
     )
     contest_id: int
-    title = fields.CharField(max_length=200)
+    # Bounds and defaults of the settings: contests.round_settings.
+    title = fields.CharField(max_length=rs.MAX_TITLE)
     opens_at = fields.DatetimeField()
     closes_at = fields.DatetimeField()
     question_count = fields.IntField()
     time_limit_s = fields.IntField()
-    max_attempts = fields.IntField(default=1)
-    counting = fields.CharField(max_length=8, default="best")
+    max_attempts = fields.IntField(default=rs.DEFAULT_MAX_ATTEMPTS)
+    counting = fields.CharField(max_length=8, default=rs.DEFAULT_COUNTING)
     tags: list[str] = fields.JSONField(default=list)
     difficulties: list[int] = fields.JSONField(default=list)
     prediction_question = fields.TextField(null=True)
-    prediction_min = fields.IntField(default=0)
-    prediction_max = fields.IntField(default=10_000_000)
+    prediction_min = fields.IntField(default=rs.DEFAULT_PREDICTION_MIN)
+    prediction_max = fields.IntField(default=rs.DEFAULT_PREDICTION_MAX)
     prediction_answer = fields.IntField(null=True)
     tie_breakers: list[str] = fields.JSONField(default=list)
     explanations_after_close = fields.BooleanField(default=True)
     # Answers and submits this long after the deadline still count (network latency).
-    grace_s = fields.IntField(default=5)
+    grace_s = fields.IntField(default=rs.DEFAULT_GRACE_S)
     frozen_at = fields.DatetimeField(null=True)
     results_published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
