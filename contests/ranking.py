@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, get_args
 
-DEFAULT_TIE_BREAKERS = ("prediction_error", "duration", "submitted_at")
+# The tie-breakers a round may order (the default order is this one; see `sort_key`).
+TieBreaker = Literal["prediction_error", "duration", "submitted_at"]
+DEFAULT_TIE_BREAKERS: tuple[TieBreaker, ...] = get_args(TieBreaker)
 _NO_PREDICTION = 10**12 - 1
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -95,11 +95,11 @@ class ImportReport(BaseModel):
     errors: list[ImportError_]
 
 
-TieBreaker = Literal["prediction_error", "duration", "submitted_at"]
+TieBreaker = ranking.TieBreaker
 
 
 def _default_tie_breakers() -> list[TieBreaker]:
-    return cast("list[TieBreaker]", list(ranking.DEFAULT_TIE_BREAKERS))
+    return list(ranking.DEFAULT_TIE_BREAKERS)
 
 
 class RoundIn(BaseModel):
