@@ -42,13 +42,10 @@ async def recompute(contest_id: int, round_no: int) -> int:
 
     Idempotent: the result depends only on the reviews stored.
     """
-    settings = await service.settings_for(contest_id)
-    if settings.frozen_at is not None:
-        return 0
     async with in_transaction():
         # Jobs for one contest may run at once, and a review marks the ranking stale on this
         # row: the row lock serialises them.
-        locked = await JudgingSettings.select_for_update().get(id=settings.id)
+        locked = await service.locked_settings(contest_id)
         if locked.frozen_at is not None:
             return 0
         return await recompute_locked(locked, round_no)
@@ -85,12 +82,6 @@ async def recompute_locked(locked: JudgingSettings, round_no: int) -> int:
     if round_no == locked.current_round:
         await freshness.mark_fresh(locked)
     return len(aggregates)
-
-
-async def _lock_settings(contest_id: int) -> JudgingSettings:
-    """The contest's settings row, locked until the caller's transaction ends: reviews mark
-    it first (`freshness.py`), so none commits while the lock is held."""
-    return await JudgingSettings.select_for_update().get(contest_id=contest_id)
 
 
 @dataclass(frozen=True)
@@ -197,9 +188,8 @@ async def shortlist(
         raise ResultsPublished()
     if (top_n is None) == (min_score is None):
         raise BadShortlist(fields={"top_n": BadShortlist.message})
-    await service.settings_for(contest_id)  # the row exists before it is locked
     async with in_transaction():
-        locked = await _lock_settings(contest_id)
+        locked = await service.locked_settings(contest_id)
         if locked.ranking_stale_since is not None:  # its job not run yet: rank what is stored
             await recompute_locked(locked, locked.current_round)
         view = await build(contest)
@@ -222,9 +212,8 @@ async def freeze(contest: Contest) -> None:
     """On results publication: recompute once more, then stop recomputing (the frozen
     ranking is what was published). Both under the settings row's lock, so no review
     commits between them (`freshness.py`)."""
-    await service.settings_for(contest.id)
     async with in_transaction():
-        locked = await _lock_settings(contest.id)
+        locked = await service.locked_settings(contest.id)
         if locked.frozen_at is not None:
             return
         await recompute_locked(locked, locked.current_round)

@@ -87,6 +87,20 @@ async def settings_for(contest_id: int) -> JudgingSettings:
         return await JudgingSettings.get(contest_id=contest_id)
 
 
+async def locked_settings(contest_id: int) -> JudgingSettings:
+    """The contest's judging settings, created with the defaults if missing, with the row
+    locked until the caller's transaction ends (the stale mark's rule: `freshness.py`).
+    Created by an insert that ignores a conflict, so a concurrent creation does not abort
+    the caller's transaction."""
+    found = await JudgingSettings.select_for_update().get_or_none(contest_id=contest_id)
+    if found is not None:
+        return found
+    await JudgingSettings.bulk_create(
+        [JudgingSettings(contest_id=contest_id)], ignore_conflicts=True
+    )
+    return await JudgingSettings.select_for_update().get(contest_id=contest_id)
+
+
 async def update_settings(
     principal: Principal | None,
     contest_id: int,
@@ -100,12 +114,11 @@ async def update_settings(
     stale (`freshness.py`) and queues its recompute."""
     contest = await contest_or_404(contest_id)
     require_organiser(principal, contest)
-    await settings_for(contest_id)  # the row exists before it is locked
     now = clock.now()
     async with in_transaction():
         # Locked, so the threshold compared is the one stored, and only the fields given are
         # written: neither a concurrent change nor a review's stale mark is undone.
-        settings = await JudgingSettings.select_for_update().get(contest_id=contest_id)
+        settings = await locked_settings(contest_id)
         changed: list[str] = []
         if official is not None:
             settings.official = official

@@ -191,18 +191,18 @@ async def test_a_settings_change_keeps_a_concurrent_threshold(
     await ready(w)
     await judging_catch_up({})
     org = await principal_of(w.organiser)
-    real = service.settings_for
+    real = service.contest_or_404
     calls = 0
 
-    async def other_saves_first(contest_id: int) -> JudgingSettings:
+    async def other_saves_first(contest_id: int) -> Contest:
         nonlocal calls
         calls += 1
-        row = await real(contest_id)
-        if calls == 1:  # the basis change has read the row; the threshold change commits
+        found = await real(contest_id)
+        if calls == 1:  # the basis change has begun; the threshold change commits first
             await service.update_settings(org, contest_id, min_reviews_to_normalise=2)
-        return row
+        return found
 
-    monkeypatch.setattr(service, "settings_for", other_saves_first)
+    monkeypatch.setattr(service, "contest_or_404", other_saves_first)
     saved = await service.update_settings(org, w.contest.id, official=Basis.NORMALISED)
     monkeypatch.undo()
     assert saved.min_reviews_to_normalise == 2
