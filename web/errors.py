@@ -111,6 +111,14 @@ def translated_fields(exc: DomainError) -> dict[str, str]:
     return {k: gettext(v, **exc.params) for k, v in exc.fields.items()}
 
 
+def form_errors(exc: DomainError) -> dict[str, str]:
+    """For a form shown again: `translated_fields`, and the error's own message under
+    "form" (the alert above the form) unless a field is called so."""
+    errors = translated_fields(exc)
+    errors.setdefault("form", gettext(exc.text, **exc.params))
+    return errors
+
+
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     message = gettext(exc.text, **exc.params) if exc.params else gettext(exc.text)

@@ -20,7 +20,7 @@ from core import clock
 from core.errors import DomainError
 from web import context, i18n
 from web.api.quiz_manage import import_errors
-from web.errors import field_errors, translated_fields
+from web.errors import field_errors, form_errors, translated_fields
 from web.pages import round_form
 from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
@@ -231,6 +231,7 @@ async def create_round(request: Request) -> Response:
     form = await read_form(request)
     contest_id = int(request.path_params["id"])
     values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    typed = {**round_form.new_round(), **values}  # shown again if the round is refused
     try:
         await rounds.create_round(
             context.principal(request),
@@ -253,15 +254,11 @@ async def create_round(request: Request) -> Response:
             now=clock.now(),
         )
     except ValidationError as exc:  # a bound of `contests.round_settings`
-        return await _detail_page(
-            request, {**round_form.new_round(), **values}, field_errors(exc), 422
-        )
+        return await _detail_page(request, typed, field_errors(exc), 422)
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = translated_fields(exc)
-        errors.setdefault("form", i18n.gettext(exc.text, **exc.params))
-        return await _detail_page(request, {**round_form.new_round(), **values}, errors, exc.status)
+        return await _detail_page(request, typed, form_errors(exc), exc.status)
     return RedirectResponse(f"/contests/{contest_id}?done=round", status_code=303)
 
 
@@ -369,9 +366,7 @@ async def question_save(request: Request) -> Response:
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = translated_fields(exc)
-        errors.setdefault("form", i18n.gettext(exc.text))
-        return await _question_page(request, question, values, errors, exc.status)
+        return await _question_page(request, question, values, form_errors(exc), exc.status)
     return RedirectResponse(
         f"/contests/{question.contest_id}/questions?done=saved", status_code=303
     )

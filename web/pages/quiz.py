@@ -30,10 +30,10 @@ from contests.errors import AttemptClosed, BadContest
 from contests.models import AttemptStatus, Question, Round
 from core import clock
 from core.errors import DomainError
-from web import context, i18n
+from web import context
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_units import read_unit_board
-from web.errors import field_errors, translated_fields
+from web.errors import field_errors, form_errors
 from web.pages import round_form
 from web.pages.contests import local_input
 from web.parsing import read_form
@@ -295,10 +295,8 @@ async def round_save(request: Request) -> Response:
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
-        errors = translated_fields(exc)
-        errors.setdefault("form", i18n.gettext(exc.text))
         return await _round_edit_page(
-            request, round_, {**_round_form(round_), **form}, errors, exc.status
+            request, round_, {**_round_form(round_), **form}, form_errors(exc), exc.status
         )
     return RedirectResponse(f"/contests/{round_.contest_id}?done=round", status_code=303)
 
