@@ -53,7 +53,6 @@ def wrk(
     connections: int,
     threads: int = 2,
     body: str | None = None,
-    delay_ms: int = 0,
     rate: int = 0,
 ) -> subprocess.Popen[bytes]:
     """wrk over `lines` (see bench/quiz_wrk.lua); `rate` > 0 sends that many requests per
@@ -65,7 +64,6 @@ def wrk(
         "WRK_THREADS": str(threads),
         "WRK_METHOD": method,
         "WRK_PATH": path,
-        "WRK_DELAY_MS": str(delay_ms),
         "WRK_RATE": str(rate),
     }
     if body is not None:

@@ -7,7 +7,6 @@
 --   WRK_METHOD   GET, POST or PUT
 --   WRK_PATH     path with "{id}" replaced by the line's id
 --   WRK_BODY     request body (optional; "{n}" becomes a number 0..3 that changes per request)
---   WRK_DELAY_MS wait before each request on a connection (paces a background load)
 --   WRK_RATE     requests per second over all threads, sent on a fixed schedule whatever
 --                the answers' latency (an open load, as wrk2 sends): latency is then
 --                measured at that rate, not at saturation. A request that goes out more
@@ -40,7 +39,6 @@ function init(args)
   method = os.getenv("WRK_METHOD") or "GET"
   path = os.getenv("WRK_PATH")
   body = os.getenv("WRK_BODY")
-  pause = tonumber(os.getenv("WRK_DELAY_MS") or "0")
   local rate = tonumber(os.getenv("WRK_RATE") or "0")
   interval_us = rate > 0 and 1e6 * n / rate or nil -- this thread's share of the rate
   next_slot = nil
@@ -64,18 +62,19 @@ function init(args)
   turn = 0
 end
 
-function delay()
-  if not interval_us then
-    return pause
+-- Only with WRK_RATE: without a `delay` function wrk sends each connection's next request
+-- as soon as its answer came (the closed load).
+if tonumber(os.getenv("WRK_RATE") or "0") > 0 then
+  function delay()
+    local now = now_us()
+    next_slot = next_slot or now
+    local slot = next_slot
+    next_slot = next_slot + interval_us
+    if now - slot > 5000 then
+      late = late + 1
+    end
+    return math.max(0, math.floor((slot - now) / 1000))
   end
-  local now = now_us()
-  next_slot = next_slot or now
-  local slot = next_slot
-  next_slot = next_slot + interval_us
-  if now - slot > 5000 then
-    late = late + 1
-  end
-  return math.max(0, math.floor((slot - now) / 1000))
 end
 
 function request()
