@@ -9,7 +9,7 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from contests import tasks
+from contests import attempts, tasks
 from contests.models import Attempt, Question
 from core import clock
 from tests.contests.world import quiz_contest, quiz_round, world
@@ -244,3 +244,30 @@ async def test_submit_racing_the_deadline_is_in_or_out_never_half(
         else:
             assert reply.status_code == 409
             assert attempt.status == "expired" and attempt.submitted_at is None
+
+
+async def test_every_overdue_attempt_expires_in_one_run(client: httpx2.AsyncClient) -> None:
+    """The minutely expiry reads in batches until none is left (here one attempt at a
+    time), and leaves an attempt still within its time alone."""
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    short = await quiz_round(client, w, contest_id, time_limit_s=60)
+    long = await quiz_round(client, w, contest_id, title="Vòng 2", time_limit_s=1200)
+    overdue = []
+    for auth in (w.alice_auth, w.bob_auth):
+        r = await client.post(f"/api/v1/rounds/{short['id']}/attempts", headers=auth)
+        overdue.append(r.json()["id"])
+    r = await client.post(f"/api/v1/rounds/{long['id']}/attempts", headers=w.alice_auth)
+    running = r.json()["id"]
+    grace_s = short["grace_s"]
+    assert isinstance(grace_s, int)
+    clock.travel(timedelta(seconds=60 + grace_s + 1))
+
+    assert await attempts.expire_overdue(clock.now(), batch=1) == [short["id"]]
+
+    assert [a.status for a in await Attempt.filter(id__in=overdue)] == ["expired", "expired"]
+    assert (await Attempt.get(id=running)).status == "in_progress"
+    r = await client.put(
+        f"/api/v1/attempts/{overdue[0]}/answers", json={"answers": {}}, headers=w.alice_auth
+    )
+    assert r.status_code == 409
