@@ -1,5 +1,9 @@
 """Reading requests: JSON bodies into pydantic models, forms (with their CSRF check),
-query strings and pages. Every failure becomes an API.md error, never a 500."""
+query strings and pages. Every failure becomes an API.md error, never a 500.
+
+Text from outside never carries a NUL character (U+0000): PostgreSQL's text cannot store
+one (the query fails), and no field has a use for it. JSON bodies, query strings and forms
+refuse it here, with a 422 naming the field, before any service sees the value."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from core.errors import DomainError, Forbidden, TooLarge
+from core.errors import DomainError, Forbidden, Invalid, TooLarge
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,6 +25,27 @@ class Malformed(DomainError):
     status = 400
     code = "malformed"
     message = "The request body is not valid JSON."
+
+
+NUL_REFUSED = "Contains a character that is not allowed."
+
+
+def _refuse_nul(named: Any) -> None:
+    """422 naming the first field whose name or text holds a NUL (see the module doc).
+    `named` is `(name, value)` pairs; nested lists and objects are walked without recursion
+    (a body may nest as deep as the JSON parser allows)."""
+    todo: list[tuple[str, Any]] = list(named)
+    while todo:
+        name, value = todo.pop()
+        if isinstance(value, str) and "\x00" in value:
+            raise Invalid(fields={name or "body": NUL_REFUSED})
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    raise Invalid(fields={name or "body": NUL_REFUSED})
+                todo.append((f"{name}.{key}" if name else key, item))
+        elif isinstance(value, list):
+            todo.extend((f"{name}.{i}" if name else str(i), item) for i, item in enumerate(value))
 
 
 class CsrfFailed(Forbidden):
@@ -38,9 +63,12 @@ async def read_json(request: Request, max_bytes: int = MAX_JSON_BYTES) -> Any:
         if len(body) > max_bytes:
             raise TooLarge()
     try:
-        return json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: arrays or objects nested deeper than the parser goes
         raise Malformed() from exc
+    _refuse_nul([("", data)])
+    return data
 
 
 async def parse_json(request: Request, model: type[M], max_bytes: int = MAX_JSON_BYTES) -> M:
@@ -85,6 +113,7 @@ def form_model(
             value = form.get(key)
             if isinstance(value, str) and value != "":
                 data[key] = value
+    _refuse_nul(data.items())
     return model.model_validate(data)
 
 
@@ -97,14 +126,19 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.per_page
 
 
-def parse_query(request: Request, model: type[M]) -> M:
-    """Query parameters as `model` (422 naming the parameter when one is wrong)."""
+def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = False) -> M:
+    """Query parameters as `model` (422 naming the parameter when one is wrong); a repeated
+    parameter counts its last value, unless the field is a list. `blank_is_missing`: an
+    empty value (a form's "all" choice) counts as absent."""
     data: dict[str, Any] = {}
     for key in request.query_params:
         values = request.query_params.getlist(key)
         field = model.model_fields.get(key)
         is_list = field is not None and "list" in str(field.annotation)
+        if blank_is_missing and not is_list and values[-1] == "":
+            continue
         data[key] = values if is_list else values[-1]
+    _refuse_nul(data.items())
     return model.model_validate(data)
 
 

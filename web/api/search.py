@@ -13,7 +13,7 @@ from search import service
 from search.port import SearchHit
 from web import context
 from web.openapi import api_route, to_json
-from web.parsing import PageParams
+from web.parsing import PageParams, parse_query
 
 # Searches are limited per member when signed in, else per client address: that one is
 # higher, because many people can share an address (a school, a carrier's NAT).
@@ -77,8 +77,7 @@ class SearchOut(BaseModel):
 
 def read_params(request: Request) -> SearchParams:
     """The query string as `SearchParams`; empty values (a form's "all" choices) are absent."""
-    data = {k: v for k, v in request.query_params.items() if v != ""}
-    return SearchParams.model_validate(data)
+    return parse_query(request, SearchParams, blank_is_missing=True)
 
 
 def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
