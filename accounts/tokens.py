@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise import connections
 
@@ -13,7 +15,8 @@ from accounts import changes
 from accounts.models import ApiToken, RoleName, WebSession
 from accounts.permissions import Grant, Principal
 from core import clock
-from core.sql_params import in_dialect
+from core.db import is_postgres
+from core.sql_params import Params
 
 API_TOKEN_TTL = timedelta(days=90)
 
@@ -43,7 +46,8 @@ class SignedIn:
 
 
 _SIGNED_IN = """
-SELECT m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, m.must_change_password,
+SELECT t.{column} AS secret_hash,
+       m.id, m.display_name, m.unit_id, m.birth_year, m.is_active, m.must_change_password,
        u.path, t.expires_at,
        r.role, r.unit_id AS role_unit_id, ru.path AS role_path
 FROM {table} t
@@ -51,7 +55,7 @@ JOIN member m ON m.id = t.member_id
 JOIN unit u ON u.id = m.unit_id
 LEFT JOIN role r ON r.member_id = m.id
 LEFT JOIN unit ru ON ru.id = r.unit_id
-WHERE t.{column} = $1
+WHERE {match}
 ORDER BY r.id
 """
 
@@ -60,13 +64,30 @@ def _as_datetime(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-async def _signed_in(table: str, column: str, secret: str) -> SignedIn | None:
-    """The principal behind an unexpired credential of an active member, as
-    `load_principal` builds it, read in one statement: every signed-in request needs it
-    (once per process and a few minutes: `web.principals`)."""
+async def _signed_in(table: str, column: str, secrets_: Sequence[str]) -> list[SignedIn | None]:
+    """The principal behind each credential (None: unknown, expired, or the member is
+    deactivated), as `load_principal` builds it, all read in one statement: every
+    signed-in request needs its principal, and a process meets a crowd of members at once
+    when a round opens (`web.principals` keeps them, and groups the first lookups)."""
+    hashes = [digest(secret) for secret in secrets_]
+    if is_postgres():
+        match, values = f"t.{column} = ANY($1::text[])", [hashes]
+    else:  # SQLite: one placeholder per value (batches stay far below its bind limit)
+        params = Params(postgres=False)
+        match = f"t.{column} IN ({', '.join(params.bind(h) for h in hashes)})"
+        values = params.values
     conn = connections.get("default")
-    sql = in_dialect(_SIGNED_IN.format(table=table, column=column))
-    rows = await conn.execute_query_dict(sql, [digest(secret)])
+    rows = await conn.execute_query_dict(
+        _SIGNED_IN.format(table=table, column=column, match=match), values
+    )
+    by_hash: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_hash.setdefault(str(row["secret_hash"]), []).append(row)
+    return [_signed_in_from(by_hash.get(h, [])) for h in hashes]
+
+
+def _signed_in_from(rows: list[dict[str, Any]]) -> SignedIn | None:
+    """One credential's rows (one per role of the member) as a `SignedIn`."""
     if not rows:
         return None
     row = rows[0]
@@ -89,14 +110,22 @@ async def _signed_in(table: str, column: str, secret: str) -> SignedIn | None:
     return SignedIn(principal, expires_at)
 
 
+async def signed_in_by_tokens(tokens: Sequence[str]) -> list[SignedIn | None]:
+    """Who each API token names (None: unknown, expired, or the member is deactivated)."""
+    return await _signed_in("api_token", "token_hash", tokens)
+
+
+async def signed_in_by_sessions(keys: Sequence[str]) -> list[SignedIn | None]:
+    """Who each web session key names (None: unknown, expired, or deactivated)."""
+    return await _signed_in("web_session", "key_hash", keys)
+
+
 async def signed_in_by_token(token: str) -> SignedIn | None:
-    """Who this API token names (None: unknown, expired, or the member is deactivated)."""
-    return await _signed_in("api_token", "token_hash", token)
+    return (await signed_in_by_tokens([token]))[0]
 
 
 async def signed_in_by_session(key: str) -> SignedIn | None:
-    """Who this web session key names (None: unknown, expired, or deactivated)."""
-    return await _signed_in("web_session", "key_hash", key)
+    return (await signed_in_by_sessions([key]))[0]
 
 
 async def revoke_api_token(token: str) -> None:

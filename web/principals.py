@@ -1,7 +1,8 @@
 """Who a bearer token or a session key names, remembered by each web process.
 
 Every signed-in request needs its principal (the member and their roles); reading it costs
-one SQL statement, so each process keeps what it read for up to `TTL_S`. A change to a
+one SQL statement (one for all the lookups of the process that miss together), so each
+process keeps what it read for up to `TTL_S`. A change to a
 member's powers or credentials (roles, password, deactivation, logout, a revoked token)
 must reach every process at once, not when their copies expire, so the rule is:
 
@@ -30,6 +31,7 @@ from redis.asyncio import ConnectionPool, Redis
 from accounts import changes, tokens
 from accounts.permissions import Principal
 from core import clock
+from core.batching import Batcher
 
 if TYPE_CHECKING:
     from redis.asyncio.client import PubSub
@@ -42,6 +44,7 @@ SHORT_TTL_S = 20.0  # while it may not: how long a revoked role may act on other
 MAX_ENTRIES = 100_000  # ~100 MB at most (~1 KB an entry, measured); the oldest go first
 PING_EVERY_S = 5.0  # an idle subscription is pinged this often …
 SILENT_AFTER_S = 15.0  # … and counted deaf when nothing came back for this long
+READ_BATCH = 200  # credentials read in one statement at most
 
 Entry = tuple[datetime, Principal | None]  # (kept until, principal or None: nobody)
 Reader = Callable[[str], Awaitable[tokens.SignedIn | None]]
@@ -60,14 +63,22 @@ class PrincipalCache:
         self._listening: Redis | None = None  # to listen: a pool of its own (see `start`)
         self._task: asyncio.Task[None] | None = None
         self._users = 0  # apps of this process that started it
+        # The lookups of a process that miss at the same moment (a round opening on a crowd
+        # this process has not met yet) are read in one statement.
+        self.token_reads: Batcher[str, tokens.SignedIn | None] = Batcher(
+            lambda batch: tokens.signed_in_by_tokens(batch), READ_BATCH
+        )
+        self.session_reads: Batcher[str, tokens.SignedIn | None] = Batcher(
+            lambda batch: tokens.signed_in_by_sessions(batch), READ_BATCH
+        )
 
     # -- lookups --------------------------------------------------------------------------
 
     async def by_token(self, token: str) -> Principal | None:
-        return await self._lookup("t:" + token, tokens.signed_in_by_token, token)
+        return await self._lookup("t:" + token, self.token_reads, token)
 
     async def by_session(self, key: str) -> Principal | None:
-        return await self._lookup("s:" + key, tokens.signed_in_by_session, key)
+        return await self._lookup("s:" + key, self.session_reads, key)
 
     async def _lookup(self, key: str, read: Reader, secret: str) -> Principal | None:
         now = clock.now()

@@ -5,7 +5,7 @@ a second uvicorn worker's does."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 import httpx2
@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from accounts import tokens
-from accounts.models import Role, RoleName
+from accounts.models import Member, Role, RoleName
 from core import clock
 from tests import factories
 from tests.web.test_sessions import csrf_from, log_in
@@ -116,24 +116,53 @@ async def test_a_listening_process_keeps_them_longer_but_never_past_the_credenti
     assert await other.by_token(short) is None
 
 
+async def test_a_crowd_met_at_once_is_read_in_one_statement_each_as_themselves(
+    other: PrincipalCache,
+) -> None:
+    tree = await factories.unit_tree()
+    judge = await factories.member(
+        tree.hoan_kiem, roles=((RoleName.JUDGE, tree.hanoi), (RoleName.ORGANIZER, tree.hcm))
+    )
+    crowd = [judge] + [await factories.member(tree.ba_dinh) for _ in range(30)]
+    gone = crowd[-1]
+    await Member.filter(id=gone.id).update(is_active=False)
+    issued = [await tokens.issue_api_token(m.id) for m in crowd]
+    asked = [*issued, issued[0], "ib_unknown"]  # one asked twice, one nobody's
+    batches = other.token_reads.batches  # statements read so far
+
+    found = await asyncio.gather(*(other.by_token(t) for t in asked))
+
+    assert other.token_reads.batches == batches + 1
+    assert [p.member_id if p else None for p in found] == [
+        *(m.id for m in crowd[:-1]),
+        None,  # deactivated
+        judge.id,
+        None,
+    ]
+    first = found[0]
+    assert first is not None and first.is_judge and first.organizes(tree.hcm.path)
+    others = [p for p in found[1:-3] if p is not None]  # nobody's roles leak to another
+    assert len(others) == 29 and not any(p.is_judge or p.is_organizer for p in others)
+
+
 async def test_a_lookup_that_overlaps_a_forgetting_is_not_kept(
     other: PrincipalCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tree = await factories.unit_tree()
     organiser = await factories.member(tree.hanoi, roles=((RoleName.ORGANIZER, tree.hanoi),))
     token = await tokens.issue_api_token(organiser.id)
-    read = tokens.signed_in_by_token
+    read = tokens.signed_in_by_tokens
 
-    async def read_then_role_revoked(secret: str) -> tokens.SignedIn | None:
-        found = await read(secret)  # the old roles …
+    async def read_then_role_revoked(secrets: Sequence[str]) -> list[tokens.SignedIn | None]:
+        found = await read(secrets)  # the old roles …
         await Role.filter(member_id=organiser.id).delete()  # … revoked and announced meanwhile
         await other.forget_member(organiser.id)
         return found
 
-    monkeypatch.setattr(tokens, "signed_in_by_token", read_then_role_revoked)
+    monkeypatch.setattr(tokens, "signed_in_by_tokens", read_then_role_revoked)
     stale = await other.by_token(token)
     assert stale is not None and stale.is_organizer  # this request began before the change
-    monkeypatch.setattr(tokens, "signed_in_by_token", read)
+    monkeypatch.setattr(tokens, "signed_in_by_tokens", read)
     fresh = await other.by_token(token)
     assert fresh is not None and not fresh.is_organizer
 
