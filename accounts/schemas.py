@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from accounts.models import RoleName, UnitLevel
+from core.keys import AccountId
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
@@ -35,7 +36,7 @@ class RegisterIn(Strict):
     email: Email
     password: Password
     display_name: DisplayName
-    unit_id: int
+    unit_id: AccountId
     birth_year: BirthYear
 
 
@@ -45,9 +46,9 @@ class TokenIn(Strict):
 
 
 class RoleIn(Strict):
-    member_id: int
+    member_id: AccountId
     role: RoleName
-    unit_id: int
+    unit_id: AccountId
 
 
 class PasswordChangeIn(Strict):
@@ -56,13 +57,13 @@ class PasswordChangeIn(Strict):
 
 
 class RolesQuery(BaseModel):
-    unit_id: int = Field(description="the unit: its roles and those of every unit below it")
+    unit_id: AccountId = Field(description="the unit: its roles and those of every unit below it")
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=20, ge=1, le=100)
 
 
 class ChapterIn(Strict):
-    parent_id: int
+    parent_id: AccountId
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
 
 

@@ -10,11 +10,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from contests import ranking
 from contests import round_settings as rs
 from contests.models import ContestKind, ContestStatus
+from core.keys import AccountId
 
 
 class EligibilityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    unit_id: int | None = None
+    unit_id: AccountId | None = None
     min_age: int | None = Field(default=None, ge=0, le=120)
     max_age: int | None = Field(default=None, ge=0, le=120)
 
@@ -24,7 +25,7 @@ class ContestIn(BaseModel):
     title: str = Field(min_length=3, max_length=200)
     description: str = Field(default="", max_length=20_000)
     kind: ContestKind
-    unit_id: int
+    unit_id: AccountId
     opens_at: AwareDatetime
     closes_at: AwareDatetime
     eligibility: EligibilityIn = Field(default_factory=EligibilityIn)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.keys import AccountId, RowId
 from ideas.models import IdeaField, IdeaStatus
 from ideas.rules import MAX_CO_AUTHORS, MAX_COMMENT_CHARS, MAX_TAG_CHARS, MAX_TAGS
 
@@ -41,7 +42,7 @@ class IdeaIn(BaseModel):
     field: IdeaField
     tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     status: Literal["draft", "submitted"] = "submitted"
-    co_author_ids: list[int] = Field(default_factory=list, max_length=MAX_CO_AUTHORS)
+    co_author_ids: list[AccountId] = Field(default_factory=list, max_length=MAX_CO_AUTHORS)
 
     _strip_title = field_validator("title", "summary", mode="before")(_strip)
 
@@ -67,7 +68,7 @@ class IdeaPatch(BaseModel):
     field: IdeaField | None = None
     tags: list[str] | None = Field(default=None, max_length=MAX_TAGS)
     status: Literal["draft", "submitted"] | None = None
-    co_author_ids: list[int] | None = Field(default=None, max_length=MAX_CO_AUTHORS)
+    co_author_ids: list[AccountId] | None = Field(default=None, max_length=MAX_CO_AUTHORS)
 
     _strip_title = field_validator("title", "summary", mode="before")(_strip)
 
@@ -185,7 +186,7 @@ class ReviewIn(BaseModel):
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    into_id: int
+    into_id: RowId
 
 
 class MergeOut(BaseModel):
@@ -234,7 +235,7 @@ class CommentList(BaseModel):
 
 class ModerationDecision(BaseModel):
     decision: Literal["restore", "hide"]
-    comment_id: int | None = None
+    comment_id: RowId | None = None
 
 
 class AttachmentForm(BaseModel):
@@ -281,10 +282,10 @@ class ExportQuery(BaseModel):
         ]
         | None
     ) = None
-    unit_id: int | None = None
+    unit_id: AccountId | None = None
     year: int | None = Field(default=None, ge=2000, le=2100)
     sort: Literal["newest", "top", "hot", "relevance"] | None = None
 
 
 class StatsQuery(BaseModel):
-    unit_id: int | None = None
+    unit_id: AccountId | None = None

@@ -21,12 +21,46 @@ from collections.abc import Sequence
 from typing import Any
 
 from starlette._utils import get_route_path
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.datastructures import URL
 from starlette.responses import RedirectResponse
 from starlette.routing import BaseRoute, Match, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
+from core.keys import BIGINT_MAX, INTEGER_MAX
+
 DEPTH = 3
+
+
+def decimal_at_most(limit: int) -> str:
+    """A regex matching the decimal numbers from 0 to `limit` (leading zeros allowed)."""
+    top = str(limit)
+    shorter = f"[0-9]{{1,{len(top) - 1}}}" if len(top) > 1 else ""
+    same_length = [
+        f"{top[:i]}[0-{int(d) - 1}][0-9]{{{len(top) - i - 1}}}"
+        for i, d in enumerate(top)
+        if d != "0"
+    ]
+    return "(?:" + "|".join(filter(None, [shorter, *same_length, top])) + ")"
+
+
+class RowIdConvertor(IntegerConvertor):
+    """`{name:int}` in this app's paths: an id of a BIGINT key (`core.keys`). A larger number
+    names no row, so the route does not match (a 404) instead of failing the query."""
+
+    regex = decimal_at_most(BIGINT_MAX)
+
+
+class AccountIdConvertor(IntegerConvertor):
+    """`{name:account}`: an id of a unit, member or role (accounts' INTEGER keys)."""
+
+    regex = decimal_at_most(INTEGER_MAX)
+
+
+# Before any route is built (`web/__init__` imports this module): Starlette compiles a
+# route's path when the route is made.
+register_url_convertor("int", RowIdConvertor())
+register_url_convertor("account", AccountIdConvertor())
 
 Key = tuple[str, ...]
 

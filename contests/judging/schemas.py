@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from contests.judging.models import Basis
+from core.keys import AccountId, RowId
 from ideas.models import IdeaField
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -27,7 +28,7 @@ class In(BaseModel):
 
 
 class EntryIn(In):
-    idea_id: int
+    idea_id: RowId
 
 
 class IdeaRef(BaseModel):
@@ -77,7 +78,7 @@ class CriteriaOut(BaseModel):
 
 
 class JudgeIn(In):
-    member_id: int
+    member_id: AccountId
     field: IdeaField | None = Field(default=None, description="panel: only entries of this field")
 
 
@@ -102,8 +103,8 @@ class AssignIn(In):
 
 
 class SingleAssignIn(In):
-    entry_id: int
-    judge_id: int
+    entry_id: RowId
+    judge_id: AccountId
 
 
 class AssignmentBrief(BaseModel):
@@ -120,8 +121,8 @@ class AssignmentsOut(BaseModel):
 
 
 class ConflictIn(In):
-    judge_id: int
-    entry_id: int
+    judge_id: AccountId
+    entry_id: RowId
     reason: Annotated[str, StringConstraints(max_length=300)] = ""
 
 

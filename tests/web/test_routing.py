@@ -13,7 +13,7 @@ from starlette.types import Scope
 from web.routing import IndexedRouter
 
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
-_SAMPLE = {"int": "7", "path": "a/b.css", "str": "abc", None: "abc"}
+_SAMPLE = {"int": "7", "account": "7", "path": "a/b.css", "str": "abc", None: "abc"}
 
 
 def _example_paths(route: BaseRoute) -> list[str]:

@@ -202,7 +202,7 @@ routes: list[BaseRoute] = [
         response=RoleList,
     ),
     api_route(
-        "/roles/{id:int}",
+        "/roles/{id:account}",
         "DELETE",
         revoke_role,
         summary="Revoke a role (whoever may grant it on its unit)",
@@ -210,7 +210,7 @@ routes: list[BaseRoute] = [
         status=204,
     ),
     api_route(
-        "/members/{id:int}/deactivate",
+        "/members/{id:account}/deactivate",
         "POST",
         deactivate,
         summary="Deactivate a member (ends their sessions and API tokens)",
@@ -218,7 +218,7 @@ routes: list[BaseRoute] = [
         response=MemberOut,
     ),
     api_route(
-        "/members/{id:int}/reactivate",
+        "/members/{id:account}/reactivate",
         "POST",
         reactivate,
         summary="Reactivate a member",
@@ -226,7 +226,7 @@ routes: list[BaseRoute] = [
         response=MemberOut,
     ),
     api_route(
-        "/members/{id:int}/password-reset",
+        "/members/{id:account}/password-reset",
         "POST",
         reset_password,
         summary="Reset a member's password: a temporary one, shown once, to change at login",

@@ -21,6 +21,7 @@ from contests.schemas import (
     UnitRef,
 )
 from core import clock
+from core.keys import AccountId
 from web import context
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
@@ -28,7 +29,7 @@ from web.parsing import PageParams, parse_json, parse_query, path_int
 
 class ContestQuery(PageParams):
     status: ContestStatus | None = Field(default=None, description="draft|scheduled|open|closed")
-    unit_id: int | None = Field(default=None, description="this unit, above and below it")
+    unit_id: AccountId | None = Field(default=None, description="this unit, above and below it")
     kind: ContestKind | None = Field(default=None, description="quiz|ideas")
     mine: bool = Field(default=False, description="only the contests I organise")
 

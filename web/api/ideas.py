@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from core.keys import AccountId
 from ideas import service, submission
 from ideas.access import visible_idea
 from ideas.browse import Browse, browse, similar
@@ -43,7 +44,7 @@ class IdeaQuery(PageParams):
     q: str = Field(default="", max_length=200, description="words to find")
     field: IdeaField | None = None
     status: PublicStatus | None = None
-    unit_id: int | None = Field(default=None, description="this unit and all below it")
+    unit_id: AccountId | None = Field(default=None, description="this unit and all below it")
     year: int | None = Field(default=None, ge=2000, le=2100)
     sort: Literal["newest", "top", "hot", "relevance"] | None = None
 

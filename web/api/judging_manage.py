@@ -227,7 +227,7 @@ routes: list[BaseRoute] = [
         response=s.JudgeList,
     ),
     api_route(
-        C + "/judges/{member_id:int}",
+        C + "/judges/{member_id:account}",
         "DELETE",
         remove_judge,
         summary="Remove a judge",

@@ -33,7 +33,7 @@ from core.errors import TooLarge
 from web import context, i18n
 from web.errors import field_errors
 from web.openapi import api_route, to_json
-from web.parsing import parse_json, parse_query, path_int, read_json
+from web.parsing import PageParams, parse_json, parse_query, path_int, read_json
 
 MAX_UPLOAD_BYTES = 5_000_000
 
@@ -191,8 +191,7 @@ class QuestionList(BaseModel):
     per_page: int
 
 
-class QuestionQuery(BaseModel):
-    page: int = Field(default=1, ge=1)
+class QuestionQuery(PageParams):
     per_page: int = Field(default=50, ge=1, le=100)
 
 

@@ -15,6 +15,7 @@ from contests import participation, rounds, unit_board
 from contests.models import Round
 from contests.service import require_contest_organizer
 from core import clock
+from core.keys import AccountId
 from web import context
 from web.openapi import api_route, to_json
 from web.parsing import parse_query, path_int
@@ -25,7 +26,7 @@ class UnitsQuery(BaseModel):
         default=None,
         description="national|province|ward|chapter (default: below parent_id, or province)",
     )
-    parent_id: int | None = Field(default=None, description="only units under this one")
+    parent_id: AccountId | None = Field(default=None, description="only units under this one")
     page: int = Field(default=1, ge=1, le=100_000)
     per_page: int = Field(default=100, ge=1, le=100)
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from core.keys import AccountId
 from search import service
 from search.port import SearchHit
 from web import context
@@ -41,7 +42,7 @@ class SearchParams(PageParams):
     field: str | None = Field(default=None, max_length=80, description="ideas: field code")
     status: str | None = Field(default=None, max_length=40, description="status")
     kind: str | None = Field(default=None, max_length=40, description="contests: quiz or ideas")
-    unit_id: int | None = Field(default=None, description="this unit and every unit below it")
+    unit_id: AccountId | None = Field(default=None, description="this unit and every unit below it")
     sort: Literal["relevance", "newest", "top", "hot"] = Field(default="relevance")
 
 

@@ -11,13 +11,14 @@ from accounts import units
 from accounts.models import Unit
 from accounts.permissions import require_organizer_of
 from accounts.schemas import ChapterIn, UnitOut
+from core.keys import AccountId
 from web import context
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
 
 
 class UnitQuery(PageParams):
-    parent_id: int | None = Field(
+    parent_id: AccountId | None = Field(
         default=None, description="children of this unit; the root when absent"
     )
     q: str | None = Field(default=None, max_length=100, description="name contains")
@@ -74,7 +75,7 @@ routes: list[BaseRoute] = [
         response=UnitList,
     ),
     api_route(
-        "/units/{id:int}", "GET", get_unit, summary="One unit", tag="units", response=UnitOut
+        "/units/{id:account}", "GET", get_unit, summary="One unit", tag="units", response=UnitOut
     ),
     api_route(
         "/units",

@@ -213,17 +213,21 @@ async def reset_member_password(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     Route("/units", units_page, methods=["GET"]),
-    Route("/units/{id:int}/chapters", add_chapter, methods=["POST"]),
-    Route("/units/{id:int}/roles", grant_role, methods=["POST"]),
-    Route("/units/{id:int}/roles/{role_id:int}/remove", revoke_role, methods=["POST"]),
+    Route("/units/{id:account}/chapters", add_chapter, methods=["POST"]),
+    Route("/units/{id:account}/roles", grant_role, methods=["POST"]),
+    Route("/units/{id:account}/roles/{role_id:account}/remove", revoke_role, methods=["POST"]),
     Route(
-        "/units/{id:int}/members/{member_id:int}/deactivate", deactivate_member, methods=["POST"]
+        "/units/{id:account}/members/{member_id:account}/deactivate",
+        deactivate_member,
+        methods=["POST"],
     ),
     Route(
-        "/units/{id:int}/members/{member_id:int}/reactivate", reactivate_member, methods=["POST"]
+        "/units/{id:account}/members/{member_id:account}/reactivate",
+        reactivate_member,
+        methods=["POST"],
     ),
     Route(
-        "/units/{id:int}/members/{member_id:int}/password-reset",
+        "/units/{id:account}/members/{member_id:account}/password-reset",
         reset_member_password,
         methods=["POST"],
     ),
