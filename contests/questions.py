@@ -139,6 +139,11 @@ def parse_csv_rows(data: bytes) -> tuple[list[QuestionIn], list[RowError]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [RowError(0, "The file is not UTF-8 text.")]
+    if "\x00" in text:
+        # No text may hold U+0000 (PostgreSQL's text refuses it; web.parsing for JSON):
+        # the whole file is refused, naming the line of the first one.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [RowError(line, "Contains a character that is not allowed.")]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     good: list[QuestionIn] = []
     errors: list[RowError] = []

@@ -77,6 +77,13 @@ async def test_csv_broken_quoting_wrong_columns_and_huge_cell(client: httpx2.Asy
     big_cell = HEADER + "Câu,A,B,C,D,A,,1," + "x" * 200_000 + "\n"
     r = await client.post(url, content=big_cell.encode(), headers=headers)
     assert r.status_code == 422 and r.json()["errors"][0]["row"] == 2
+    # U+0000 in a cell: PostgreSQL's text refuses it (the import answered 500 there)
+    nul = HEADER + "Câu một,A,B,C,D,A,,1,\nCâu\x00 hai,A,B,C,D,A,,1,\n"
+    r = await client.post(url, content=nul.encode(), headers=headers)
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"row": 3, "message": "Contains a character that is not allowed."}
+    ]
     assert await Question.filter(contest_id=contest_id).count() == 0
 
 
