@@ -9,6 +9,7 @@ import httpx2
 
 from ideas.models import Comment, Idea
 from tests.ideas.world import idea_body, new_idea, world
+from web.parsing import number_between
 
 
 async def test_json_nested_deeper_than_the_parser_goes_is_malformed(
@@ -48,3 +49,27 @@ async def test_a_nul_character_is_refused_in_bodies_and_query_strings(
     assert r.json()["error"]["fields"] == {"body": "Có ký tự không được phép."}
     assert await Idea.all().count() == 1 and await Comment.all().count() == 0
     assert (await Idea.get(id=idea["id"])).tags == idea["tags"]
+
+
+def test_pages_read_only_plain_numbers_in_range() -> None:
+    assert number_between("42", 1, 100) == 42 and number_between("0042", 1, 100) == 42
+    for raw in (None, "", "0", "101", "-1", "4 2", "²", "١", "9" * 5000, ["1"]):
+        assert number_between(raw, 1, 100) is None, raw
+
+
+async def test_pages_ignore_numbers_they_cannot_use(client: httpx2.AsyncClient) -> None:
+    """ "²" passes `str.isdigit` but not `int()`, 5,000 digits pass neither `int()` nor the
+    database, 2**63 overflows SQLite: each answered 500 on these pages."""
+    w = await world()
+    idea = await new_idea(client, w.h_author)
+    pages = [
+        ("/contests?unit_id={}", {}),
+        ("/register?province={}", {}),
+        ("/units?id={}", {}),
+        (f"/ideas/{idea['id']}?cpage={{}}", {}),
+        ("/organise/stats?unit_id={}", w.h_org),
+    ]
+    for page, headers in pages:
+        for raw in ("²", "9" * 5000, str(2**63), str(2**31)):
+            r = await client.get(page.format(raw), headers=headers)
+            assert r.status_code == 200, (page, raw[:20], r.status_code)

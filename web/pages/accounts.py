@@ -15,12 +15,13 @@ from accounts.errors import AccountDeactivated, BadCredentials
 from accounts.models import Role, Unit, UnitLevel
 from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
+from core.keys import INTEGER_MAX
 from web import context, i18n
 from web.auth import begin_session
 from web.errors import field_errors, translated_fields
 from web.login import change_password, login
 from web.login import register as register_member
-from web.parsing import form_model, read_form
+from web.parsing import form_model, number_between, read_form
 from web.templating import render
 
 
@@ -78,8 +79,8 @@ async def _register_context(request: Request, province_id: str | None) -> dict[s
     provinces = await Unit.filter(level=UnitLevel.PROVINCE).order_by("name")
     province = None
     wards: list[Unit] = []
-    if province_id and province_id.isdigit():
-        province = await Unit.get_or_none(id=int(province_id), level=UnitLevel.PROVINCE)
+    if (key := number_between(province_id, 1, INTEGER_MAX)) is not None:
+        province = await Unit.get_or_none(id=key, level=UnitLevel.PROVINCE)
         if province:
             wards = await Unit.filter(parent_id=province.id).order_by("name")
     return {"provinces": provinces, "province": province, "wards": wards, "form": {}, "errors": {}}

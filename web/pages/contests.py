@@ -18,11 +18,12 @@ from contests.errors import BadContest, NotContestOrganiser
 from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
 from core.errors import DomainError
+from core.keys import INTEGER_MAX
 from web import context, i18n
 from web.api.quiz_manage import import_errors
 from web.errors import field_errors, form_errors, translated_fields
 from web.pages import round_form
-from web.parsing import read_form
+from web.parsing import number_between, read_form
 from web.templating import LOCAL_TZ, render
 
 
@@ -37,10 +38,10 @@ def local_input(value: str, field: str) -> datetime:
 
 async def contest_list(request: Request) -> Response:
     principal = context.principal(request)
-    unit_id = request.query_params.get("unit_id", "")
+    unit_id = number_between(request.query_params.get("unit_id"), 1, INTEGER_MAX)
     unit_path = None
-    if unit_id.isdigit():
-        unit = await Unit.get_or_none(id=int(unit_id))
+    if unit_id is not None:
+        unit = await Unit.get_or_none(id=unit_id)
         unit_path = unit.path if unit else None
     groups: dict[str, list[Contest]] = {}
     for status in (ContestStatus.OPEN, ContestStatus.SCHEDULED, ContestStatus.CLOSED):
@@ -63,7 +64,7 @@ async def contest_list(request: Request) -> Response:
             "groups": groups,
             "eligible": eligible,
             "provinces": provinces,
-            "unit_id": int(unit_id) if unit_id.isdigit() else None,
+            "unit_id": unit_id,
         },
     )
 
@@ -266,8 +267,7 @@ async def question_bank(request: Request) -> Response:
     """The organisers' question bank: every question with its key, edit links, 50 a page."""
     principal = context.principal(request)
     contest_id = int(request.path_params["id"])
-    raw_page = request.query_params.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+    page = number_between(request.query_params.get("page"), 1, 99_999) or 1
     rows, total = await questions.list_questions(principal, contest_id, (page - 1) * 50, 50)
     return render(
         request,

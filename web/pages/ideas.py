@@ -28,7 +28,7 @@ from web.api.ideas_files import read_upload, storage
 from web.errors import field_errors, translated_fields
 from web.labels import FIELD_LABELS
 from web.pages.coauthors import CoAuthors, chosen, read_co_authors
-from web.parsing import form_model, parse_query, path_int, read_form
+from web.parsing import form_model, number_between, parse_query, path_int, read_form
 from web.templating import render
 
 STATUS_LABELS = {
@@ -92,8 +92,7 @@ async def ideas_page(request: Request) -> Response:
 async def detail_page(request: Request) -> Response:
     who = context.principal(request)
     idea = await visible_idea(path_int(request), who)
-    raw_page = request.query_params.get("cpage", "1")
-    page = min(int(raw_page), 10_000) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    page = number_between(request.query_params.get("cpage"), 1, 10_000) or 1
     comments, total = await discussion.comments(who, idea.id, offset=(page - 1) * 50, limit=50)
     hidden = await context.hidden_ideas(request)
     masked = await masked_commenters(idea.id, hidden)

@@ -31,7 +31,7 @@ from core.errors import DomainError
 from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors, translated_fields
-from web.parsing import form_model, path_int, read_form
+from web.parsing import form_model, number_between, path_int, read_form
 from web.templating import render
 
 
@@ -335,8 +335,7 @@ async def history_page(request: Request) -> Response:
 
 async def ranking_page(request: Request) -> Response:
     who = context.principal(request)
-    raw = request.query_params.get("round", "")
-    round_no = int(raw) if raw.isdigit() and 0 < int(raw) <= 100 else None
+    round_no = number_between(request.query_params.get("round"), 1, 100)
     view = await ranking.ranking(who, path_int(request), round_no)
     return render(
         request,

@@ -10,6 +10,7 @@ from tortoise.expressions import Q
 from accounts.errors import NotAllowed
 from accounts.models import Unit
 from accounts.permissions import Principal
+from core.keys import INTEGER_MAX
 from ideas import review
 from ideas.models import Idea, IdeaStatus
 from ideas.stats import stats
@@ -17,7 +18,7 @@ from ideas.svg import bar_chart
 from web import context, i18n
 from web.api.ideas_organiser import contest_participants
 from web.pages.ideas import labels, to_login
-from web.parsing import read_form
+from web.parsing import number_between, read_form
 from web.templating import render
 
 
@@ -86,8 +87,7 @@ async def stats_page(request: Request) -> Response:
     if (login := to_login(request)) is not None:
         return login
     who = organiser(request)
-    raw = request.query_params.get("unit_id", "")
-    s = await stats(who, int(raw) if raw.isdigit() else None)
+    s = await stats(who, number_between(request.query_params.get("unit_id"), 1, INTEGER_MAX))
     lab = labels()
     by_field = [(i18n.gettext(lab["field_labels"].get(k, k)), v) for k, v in s.by_field.items()]
     by_status = [(i18n.gettext(lab["status_labels"].get(k, k)), v) for k, v in s.by_status.items()]

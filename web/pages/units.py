@@ -16,9 +16,10 @@ from accounts import management, service, units
 from accounts.models import Member, Role, RoleName, Unit, UnitLevel
 from accounts.permissions import grants_of, may_grant, may_manage_member, require_member
 from core.errors import DomainError
+from core.keys import INTEGER_MAX
 from web import context, i18n
 from web.errors import field_errors
-from web.parsing import form_model, read_form
+from web.parsing import form_model, number_between, read_form
 from web.templating import render
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)]
@@ -35,7 +36,7 @@ class GrantForm(BaseModel):
 
 
 def _page_number(raw: str | None) -> int:
-    return min(int(raw), 100_000) if raw and raw.isdigit() and int(raw) > 0 else 1
+    return number_between(raw, 1, 100_000) or 1
 
 
 async def _members(request: Request, unit: Unit) -> dict[str, object]:
@@ -113,8 +114,8 @@ async def _page(request: Request, unit: Unit | None, **extra: object) -> Respons
 
 
 async def units_page(request: Request) -> Response:
-    raw = request.query_params.get("id", "")
-    unit = await units.get_unit(int(raw)) if raw.isdigit() else None
+    unit_id = number_between(request.query_params.get("id"), 1, INTEGER_MAX)
+    unit = await units.get_unit(unit_id) if unit_id is not None else None
     return await _page(request, unit)
 
 
