@@ -16,6 +16,7 @@ Rules written here once:
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,7 +25,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests import autosave, board_reads, rounds
+from contests import autosave, board_reads, question_banks, rounds
 from contests.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -61,58 +62,61 @@ def accepts_answers(attempt: Attempt, round_: Round, now: datetime) -> bool:
     )
 
 
-async def _questions_of(attempt: Attempt) -> list[Question]:
-    found = {q.id: q for q in await Question.filter(id__in=attempt.question_ids)}
-    return [found[i] for i in attempt.question_ids if i in found]
-
-
-async def start(principal: Principal | None, round_id: int, now: datetime) -> Started:
-    who = require_member(principal)
-    round_ = await rounds.visible_round(who, round_id)
-    contest = round_.contest
-    if contest.published_at is None or rounds.round_status(round_, now) != "open":
-        raise RoundNotOpen()
-    if not is_eligible(who, contest):
-        raise NotEligible()
-    running = await Attempt.filter(
-        round_id=round_.id, member_id=who.member_id, status=AttemptStatus.IN_PROGRESS
-    ).first()
-    if running is not None and accepts_answers(running, round_, now):
-        return Started(running, round_, await _questions_of(running))
-    pool = rounds.question_pool(
-        list(await Question.filter(contest_id=contest.id)), round_.tags, round_.difficulties
-    )
+async def _draw(contest_id: int, round_: Round) -> tuple[list[Question], dict[str, list[int]]]:
+    """The round's questions for a new attempt, and each one's shuffled option order."""
+    bank = await question_banks.bank(contest_id)
+    pool = rounds.question_pool(bank.questions, round_.tags, round_.difficulties)
     if len(pool) < round_.question_count:
         raise NotEnoughQuestions()
-    rng = random.SystemRandom()
+    # Seeded from the OS for each start: nobody can foresee a draw from earlier ones, at one
+    # system call per start (SystemRandom made one per number: 10% of a start's CPU).
+    rng = random.Random(secrets.randbits(128))
     drawn = rng.sample(pool, round_.question_count)
     order: dict[str, list[int]] = {}
     for q in drawn:
         ids = list(range(len(q.options)))
         rng.shuffle(ids)
         order[str(q.id)] = ids
-    deadline = min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at)
+    return drawn, order
+
+
+async def start(principal: Principal | None, round_id: int, now: datetime) -> Started:
+    who = require_member(principal)
+    round_ = await board_reads.recent_round(round_id)  # at most 1 s old, as for autosaves
+    rounds.require_visible(who, round_)
+    contest = round_.contest
+    if contest.published_at is None or rounds.round_status(round_, now) != "open":
+        raise RoundNotOpen()
+    if not is_eligible(who, contest):
+        raise NotEligible()
+    drawn: list[Question] | None = None
     for _ in range(3):
-        used = await Attempt.filter(round_id=round_.id, member_id=who.member_id).count()
-        if used >= round_.max_attempts:
+        mine = await Attempt.filter(round_id=round_.id, member_id=who.member_id)
+        running = next((a for a in mine if accepts_answers(a, round_, now)), None)
+        if running is not None:  # a reload, a double click, a second tab: the same attempt
+            questions = await question_banks.picked(contest.id, running.question_ids)
+            return Started(running, round_, questions)
+        if len(mine) >= round_.max_attempts:
             raise NoAttemptsLeft()
+        if drawn is None:
+            drawn, order = await _draw(contest.id, round_)
         try:
             async with in_transaction() as conn:
                 attempt = await Attempt.create(
                     round_id=round_.id,
                     member_id=who.member_id,
                     unit_path=who.unit_path,
-                    number=used + 1,
+                    number=len(mine) + 1,
                     status=AttemptStatus.IN_PROGRESS,
                     question_ids=[q.id for q in drawn],
                     option_order=order,
                     answers={},
                     started_at=now,
-                    deadline=deadline,
+                    deadline=min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at),
                     using_db=conn,
                 )
         except IntegrityError:
-            continue  # another start took this number: count again
+            continue  # another start of this member took the number: look again
         return Started(attempt, round_, drawn)
     raise NoAttemptsLeft()
 

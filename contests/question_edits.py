@@ -22,7 +22,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
-from contests import rescoring, rounds, tasks
+from contests import question_banks, rescoring, rounds, tasks
 from contests.errors import BadQuestions, NotEnoughQuestions, QuestionInUse, QuestionNotFound
 from contests.models import Question, Round
 from contests.questions import check, quiz_contest_for
@@ -112,6 +112,7 @@ async def update_question(
         await question.save(using_db=conn)
         if key_fixed:
             marked = await rescoring.mark_rounds(question.contest_id, now, conn)
+    question_banks.changed(question.contest_id)
     if marked:
         await tasks.kick_rescoring(marked)
     return question
@@ -125,3 +126,4 @@ async def delete_question(principal: Principal | None, question_id: int, now: da
     question.retired_at = question.retired_at or now  # as gone, for the rounds check
     await _check_rounds(question.contest_id, question, now)
     await Question.filter(id=question.id).delete()
+    question_banks.changed(question.contest_id)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
+from contests import question_banks
 from contests.errors import BadQuestions, NotAQuiz
 from contests.models import Contest, ContestKind, Question
 from contests.schemas import QuestionIn
@@ -242,6 +243,7 @@ async def import_questions(
                 created_at=now,
                 using_db=conn,
             )
+    question_banks.changed(contest.id)
     return ImportResult(created=len(good), errors=errors)
 
 

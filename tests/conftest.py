@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
-from contests import autosave, board_reads
+from contests import autosave, board_reads, question_banks
 from core import clock, db
 from core.settings import Settings
 from web.app import create_app
@@ -139,6 +139,7 @@ def fresh_process_state() -> Iterator[None]:
     principals.forget_all()
     board_reads.forget_all()
     autosave.forget_all()
+    question_banks.forget_all()
     clock.reset()
     yield
     clock.reset()

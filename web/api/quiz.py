@@ -19,6 +19,7 @@ import contests.documents  # noqa: F401  (registers the "contest" search source)
 from contests import (
     attempts,
     board_reads,
+    question_banks,
     ranking,
     rounds,
     submissions,
@@ -110,8 +111,7 @@ async def attempt_out(attempt: Attempt, round_: Round, now: datetime) -> Attempt
     published = round_.results_published_at is not None
     review = None
     if rounds.explanations_visible(round_, attempt, now):
-        found = {q.id: q for q in await Question.filter(id__in=attempt.question_ids)}
-        qs = [found[i] for i in attempt.question_ids if i in found]
+        qs = await question_banks.picked(round_.contest_id, attempt.question_ids)
         review = [
             ReviewItem(
                 id=q.id,

@@ -20,6 +20,7 @@ from contests import (
     board_reads,
     leaderboard,
     participation,
+    question_banks,
     ranking,
     rounds,
     service,
@@ -27,7 +28,7 @@ from contests import (
     unit_board,
 )
 from contests.errors import AttemptClosed, BadContest
-from contests.models import AttemptStatus, Question, Round
+from contests.models import AttemptStatus, Round
 from core import clock
 from core.errors import DomainError
 from web import context
@@ -125,8 +126,7 @@ async def attempt_page(request: Request) -> Response:
     if attempt.status == AttemptStatus.IN_PROGRESS and attempts.accepts_answers(
         attempt, round_, now
     ):
-        found = {q.id: q for q in await Question.filter(id__in=attempt.question_ids)}
-        qs = [found[i] for i in attempt.question_ids if i in found]
+        qs = await question_banks.picked(round_.contest_id, attempt.question_ids)
         return render(
             request,
             "quiz/take.html",
