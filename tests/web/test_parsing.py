@@ -73,3 +73,26 @@ async def test_pages_ignore_numbers_they_cannot_use(client: httpx2.AsyncClient) 
         for raw in ("²", "9" * 5000, str(2**63), str(2**31)):
             r = await client.get(page.format(raw), headers=headers)
             assert r.status_code == 200, (page, raw[:20], r.status_code)
+
+
+async def test_page_forms_refuse_numbers_they_cannot_use(client: httpx2.AsyncClient) -> None:
+    """The same numbers typed into forms (a comment to report, a co-author, an idea to
+    moderate) answered 500 too; now the form is refused or the number ignored."""
+    w = await world()
+    idea = await new_idea(client, w.h_author)
+    url = f"/ideas/{idea['id']}"
+    for raw in ("²", "9" * 5000, str(2**63), str(2**31)):
+        forms = [
+            (url + "/reports", {"reason": "Spam", "comment_id": raw}, w.h_other),
+            ("/ideas/new", {"title": "Một ý tưởng mới", "co_author_id": raw}, w.h_author),
+            ("/organise/moderation", {"decision": "hide", "idea_id": raw}, w.h_org),
+            (
+                "/organise/moderation",
+                {"decision": "hide", "idea_id": "1", "comment_id": raw},
+                w.h_org,
+            ),
+        ]
+        for path, form, headers in forms:
+            r = await client.post(path, data=form, headers=headers)
+            assert r.status_code < 500, (path, form, r.status_code)
+    assert await Comment.all().count() == 0

@@ -16,8 +16,10 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from accounts.lookup import Found, names, resolve_emails
+from core.keys import INTEGER_MAX
 from ideas.rules import MAX_CO_AUTHORS
 from web import i18n
+from web.parsing import number_between
 
 UNKNOWN_EMAILS = "No member has these e-mail addresses: %(emails)s. Check them or remove them."
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -41,7 +43,8 @@ class CoAuthors:
 
 
 async def read_co_authors(form: FormData) -> CoAuthors:
-    picked = [int(v) for v in form.getlist("co_author_id") if isinstance(v, str) and v.isdigit()]
+    listed = (number_between(v, 1, INTEGER_MAX) for v in form.getlist("co_author_id"))
+    picked = [n for n in listed if n is not None]
     raw = str(form.get("co_author_emails") or "")[:2000]
     resolved = await resolve_emails([e for e in _SEPARATORS.split(raw) if e])
     ids = list(dict.fromkeys([*picked, *resolved.ids]))[:MAX_CO_AUTHORS]

@@ -18,7 +18,7 @@ from contests.errors import BadContest, NotContestOrganiser
 from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
 from core.errors import DomainError
-from core.keys import INTEGER_MAX
+from core.keys import BIGINT_MAX, INTEGER_MAX
 from web import context, i18n
 from web.api.quiz_manage import import_errors
 from web.errors import field_errors, form_errors, translated_fields
@@ -333,7 +333,7 @@ async def question_save(request: Request) -> Response:
     while options and not options[-1].strip():
         options.pop()
     chosen = form.getlist("correct")
-    correct = sorted({int(v) for v in chosen if isinstance(v, str) and v.isdigit()})
+    correct = sorted({n for v in chosen if (n := number_between(v, 0, BIGINT_MAX)) is not None})
     raw_difficulty = str(form.get("difficulty") or "1")
     values: dict[str, Any] = {
         "text": str(form.get("text") or ""),
@@ -345,7 +345,8 @@ async def question_save(request: Request) -> Response:
         **{f"option_{c}": str(form.get(f"option_{c}") or "") for c in "abcdef"},
     }
     try:
-        if not raw_difficulty.isdigit():
+        difficulty = number_between(raw_difficulty, 0, BIGINT_MAX)
+        if difficulty is None:
             raise BadContest(fields={"difficulty": "Must be a whole number."})
         await question_edits.update_question(
             principal,
@@ -355,7 +356,7 @@ async def question_save(request: Request) -> Response:
                 "options": options,
                 "correct": correct,
                 "tags": [t for t in values["tags"].replace(";", ",").split(",") if t.strip()],
-                "difficulty": int(raw_difficulty),
+                "difficulty": difficulty,
                 "explanation": values["explanation"],
             },
             clock.now(),

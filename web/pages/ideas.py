@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts.models import Unit, UnitLevel
 from core.errors import DomainError
+from core.keys import BIGINT_MAX
 from ideas import attachments, discussion, merging, review, service, votes
 from ideas.access import can_see, is_author, visible_idea
 from ideas.browse import similar
@@ -307,10 +308,10 @@ async def report_submit(request: Request) -> Response:
     from ideas.schemas import ReportIn
 
     reason = ReportIn(reason=str(form.get("reason") or "")).reason
-    comment_id = str(form.get("comment_id") or "")
+    comment_id = number_between(form.get("comment_id"), 1, BIGINT_MAX)
     idea_id = path_int(request)
-    if comment_id.isdigit():
-        await discussion.report_comment(who, int(comment_id), reason)
+    if comment_id is not None:
+        await discussion.report_comment(who, comment_id, reason)
     else:
         await discussion.report_idea(who, idea_id, reason)
     idea = await Idea.get(id=idea_id)

@@ -28,6 +28,7 @@ from contests.judging.errors import MemberNotFound
 from contests.judging.models import Assignment, Basis
 from core import clock
 from core.errors import DomainError
+from core.keys import BIGINT_MAX, INTEGER_MAX
 from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors, translated_fields
@@ -240,9 +241,10 @@ def _criteria_specs(form: Any) -> list[CriterionSpec]:
 async def _member_by_ref(ref: str) -> int:
     """A member by e-mail or id, as organisers type it."""
     ref = ref.strip()
+    member_id = number_between(ref, 1, INTEGER_MAX)
     found = (
-        await Member.get_or_none(id=int(ref))
-        if ref.isdigit()
+        await Member.get_or_none(id=member_id)
+        if member_id is not None
         else await Member.get_or_none(email=ref.lower())
     )
     if found is None:
@@ -265,7 +267,8 @@ async def manage_submit(request: Request) -> Response:
             field = str(form.get("field") or "") or None
             await judges.add_judge(who, contest_id, member_id, field)
         elif action == "remove-judge":
-            await judges.remove_judge(who, contest_id, int(str(form.get("member_id") or 0)))
+            member_id = number_between(form.get("member_id"), 1, INTEGER_MAX) or 0
+            await judges.remove_judge(who, contest_id, member_id)
         elif action == "assign":
             data = form_model(form, s.AssignIn)
             await assignment.auto_assign(who, contest_id, data.reviews_per_entry)
@@ -273,7 +276,8 @@ async def manage_submit(request: Request) -> Response:
             single = form_model(form, s.SingleAssignIn)
             await assignment.add_single(who, contest_id, single.entry_id, single.judge_id)
         elif action == "remove-assignment":
-            await assignment.remove_single(who, int(str(form.get("assignment_id") or 0)))
+            assignment_id = number_between(form.get("assignment_id"), 1, BIGINT_MAX) or 0
+            await assignment.remove_single(who, assignment_id)
         elif action == "conflict":
             c = form_model(form, s.ConflictIn)
             await judges.declare_conflict(who, contest_id, c.judge_id, c.entry_id, c.reason)

@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 from accounts.errors import NotAllowed
 from accounts.models import Unit
 from accounts.permissions import Principal
-from core.keys import INTEGER_MAX
+from core.keys import BIGINT_MAX, INTEGER_MAX
 from ideas import review
 from ideas.models import Idea, IdeaStatus
 from ideas.stats import stats
@@ -56,15 +56,13 @@ async def moderation_submit(request: Request) -> Response:
     who = organiser(request)
     form = await read_form(request)
     decision = str(form.get("decision") or "")
-    idea_id = str(form.get("idea_id") or "")
-    comment_id = str(form.get("comment_id") or "")
-    if decision not in ("restore", "hide") or not idea_id.isdigit():
+    idea_id = number_between(form.get("idea_id"), 1, BIGINT_MAX)
+    comment_id = number_between(form.get("comment_id"), 1, BIGINT_MAX)
+    if decision not in ("restore", "hide") or idea_id is None:
         from core.errors import Invalid
 
         raise Invalid(fields={"decision": "Not valid."})
-    await review.decide(
-        who, int(idea_id), int(comment_id) if comment_id.isdigit() else None, decision
-    )
+    await review.decide(who, idea_id, comment_id, decision)
     return RedirectResponse("/organise/moderation?done=1", status_code=303)
 
 

@@ -19,6 +19,8 @@ from contests.round_settings import (
     DEFAULT_QUESTION_COUNT,
     DEFAULT_TIME_LIMIT_S,
 )
+from core.keys import BIGINT_MAX
+from web.parsing import number_between
 
 # The settings' bounds for the templates (`bounds.MAX_GRACE_S`, …).
 bounds = round_settings
@@ -48,9 +50,10 @@ def whole(form: Mapping[str, str], name: str, default: int | None = None) -> int
     raw = form.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    value = number_between(raw, 0, BIGINT_MAX)
+    if value is None:
         raise BadContest(fields={name: "Must be a whole number."})
-    return int(raw)
+    return value
 
 
 def tie_breakers(form: Mapping[str, str]) -> list[str] | None:
