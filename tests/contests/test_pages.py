@@ -154,3 +154,30 @@ async def test_idea_contest_page_links_to_judging_pages(client: httpx2.AsyncClie
     await login(client, w.organiser.email)
     page = await client.get(f"/contests/{contest_id}")
     assert f"/contests/{contest_id}/judging/manage" in page.text
+
+
+async def test_quiz_form_ignores_numbers_it_cannot_use(client: httpx2.AsyncClient) -> None:
+    """An option or a prediction that str.isdigit accepts but int() refuses ("²", 5,000
+    digits) answered 500 when the attempt form was saved: they count as not chosen."""
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id)
+    r = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=w.alice_auth)
+    attempt = r.json()
+    first = attempt["questions"][0]
+    data = {"action": "save", "prediction": "9" * 5000, f"q{first['id']}": ["²", "9" * 5000]}
+    r = await client.post(f"/attempts/{attempt['id']}", data=data, headers=w.alice_auth)
+    assert r.status_code == 303, r.text[:300]
+    data = {"action": "save", "prediction": "²", f"q{first['id']}": "1"}
+    r = await client.post(f"/attempts/{attempt['id']}", data=data, headers=w.alice_auth)
+    assert r.status_code == 303, r.text[:300]
+    # a round's difficulties and whole numbers, as the organiser types them
+    for name, typed in (
+        ("difficulties", "1, ²"),
+        ("difficulties", "9" * 5000),
+        ("max_attempts", "²"),
+    ):
+        r = await client.post(
+            f"/rounds/{round_['id']}/edit", data={name: typed}, headers=w.org_auth
+        )
+        assert r.status_code == 422, (name, r.status_code)

@@ -31,13 +31,14 @@ from contests.errors import AttemptClosed, BadContest
 from contests.models import AttemptStatus, Round
 from core import clock
 from core.errors import DomainError
+from core.keys import BIGINT_MAX
 from web import context
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_units import read_unit_board
 from web.errors import field_errors, form_errors
 from web.pages import round_form
 from web.pages.contests import local_input
-from web.parsing import read_form
+from web.parsing import number_between, read_form
 from web.templating import LOCAL_TZ, render
 
 
@@ -154,15 +155,11 @@ async def attempt_post(request: Request) -> Response:
     now = clock.now()
     answers: dict[str, list[int]] = {}
     for qid in attempt.question_ids:
-        chosen = [v for v in form.getlist(f"q{qid}") if isinstance(v, str) and v.isdigit()]
+        listed = (number_between(v, 0, BIGINT_MAX) for v in form.getlist(f"q{qid}"))
+        chosen = [n for n in listed if n is not None]
         if chosen:
-            answers[str(qid)] = [int(v) for v in chosen]
-    prediction_raw = form.get("prediction")
-    prediction = (
-        int(prediction_raw)
-        if isinstance(prediction_raw, str) and prediction_raw.isdigit()
-        else None
-    )
+            answers[str(qid)] = chosen
+    prediction = number_between(form.get("prediction"), 0, BIGINT_MAX)
     with contextlib.suppress(AttemptClosed):  # time is up: what was saved counts
         await attempts.save_answers(who, attempt_id, answers, prediction, now)
     if form.get("action") == "save":
@@ -257,9 +254,10 @@ def _form_changes(round_: Round, form: dict[str, str]) -> dict[str, Any]:
                 raise BadContest(fields={name: "Must be a whole number."})
         elif name == "difficulties":
             parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
-            if not all(p.isdigit() for p in parts):
+            levels = [number_between(p, 1, 5) for p in parts]
+            if None in levels:
                 raise BadContest(fields={name: "Difficulties go from 1 to 5."})
-            changes[name] = [int(p) for p in parts]
+            changes[name] = levels
         elif name == "tags":
             changes[name] = [t for t in raw.replace(";", ",").split(",") if t.strip()]
         elif name == "counting":  # checked with the other settings (round_settings)
