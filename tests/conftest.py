@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
-from contests import autosave, board_reads, question_banks
+from contests import autosave, board_reads, participation, question_banks
 from core import clock, db
 from core.settings import Settings
 from web.app import create_app
@@ -140,6 +140,7 @@ def fresh_process_state() -> Iterator[None]:
     board_reads.forget_all()
     autosave.forget_all()
     question_banks.forget_all()
+    participation.forget_all()
     clock.reset()
     yield
     clock.reset()

@@ -153,6 +153,35 @@ async def test_live_activity_by_province_and_csv_export(
     assert r.status_code == 403
 
 
+async def test_live_activity_counts_each_event_in_its_own_minute(
+    client: httpx2.AsyncClient,
+) -> None:
+    """An attempt started before the window and submitted in it counts as submitted there;
+    the dashboard keeps what it read for 10 s, then reads again."""
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id, time_limit_s=3600)
+    url = f"/api/v1/rounds/{round_['id']}/activity?minutes=30"
+    started = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=w.alice_auth)
+    before = (await client.get(url, headers=w.org_auth)).json()
+    clock.travel(timedelta(minutes=40))
+    r = await client.post(f"/api/v1/attempts/{started.json()['id']}/submit", headers=w.alice_auth)
+    assert r.status_code == 202
+    after = (await client.get(url, headers=w.org_auth)).json()
+
+    assert [sum(p["started"]) for p in before["provinces"]] == [1]
+    assert (after["total_started"], after["total_submitted"]) == (1, 1)
+    [hanoi] = after["provinces"]
+    assert sum(hanoi["started"]) == 0  # 40 minutes ago: before the window
+    assert hanoi["submitted"][-1] == 1  # this minute
+    await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=w.bob_auth)
+    kept = (await client.get(url, headers=w.org_auth)).json()
+    assert kept["total_started"] == 1  # read less than 10 s ago
+    clock.travel(timedelta(seconds=11))
+    fresh = (await client.get(url, headers=w.org_auth)).json()
+    assert fresh["total_started"] == 2
+
+
 async def test_cron_keeps_status_and_search_in_step(
     client: httpx2.AsyncClient, app: Starlette
 ) -> None:
