@@ -276,11 +276,12 @@ async def expire_overdue(now: datetime, batch: int = 5000) -> list[int]:
         after = (found[-1]["deadline"], found[-1]["id"])
 
 
-async def member_attempts(principal: Principal | None) -> list[Attempt]:
+async def member_attempts(
+    principal: Principal | None, round_id: int | None = None
+) -> list[Attempt]:
+    """The member's attempts, newest first: the 200 latest, or all of one round."""
     who = require_member(principal)
-    return list(
-        await Attempt.filter(member_id=who.member_id)
-        .order_by("-started_at")
-        .limit(200)
-        .prefetch_related("round__contest")
-    )
+    query = Attempt.filter(member_id=who.member_id)
+    if round_id is not None:
+        query = query.filter(round_id=round_id)
+    return list(await query.order_by("-started_at").limit(200).prefetch_related("round__contest"))

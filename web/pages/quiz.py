@@ -65,7 +65,7 @@ async def round_page(request: Request) -> Response:
         units = (await unit_board.board(round_, level=UnitLevel.PROVINCE)).rows
     mine = []
     if principal:
-        mine = [a for a in await attempts.member_attempts(principal) if a.round_id == round_.id]
+        mine = await attempts.member_attempts(principal, round_.id)
     return render(
         request,
         "quiz/round.html",
