@@ -86,7 +86,8 @@ def parse_obj(model: type[M], data: Any) -> M:
 async def read_form(
     request: Request, *, max_files: int = 0, max_part_bytes: int = 1_000_000
 ) -> FormData:
-    """The form, after checking its CSRF token when it rides on the session cookie."""
+    """The form, after checking its CSRF token when it rides on the session cookie; a NUL in
+    any field is refused (the module doc)."""
     form = await request.form(max_files=max_files, max_fields=1000, max_part_size=max_part_bytes)
     if request.state.csrf_pending:
         from web.auth import csrf_ok
@@ -95,6 +96,7 @@ async def read_form(
         if not isinstance(token, str) or not csrf_ok(request, token):
             raise CsrfFailed()
         request.state.csrf_pending = False
+    _refuse_nul((k, v) for k, v in form.multi_items() if isinstance(v, str))
     return form
 
 
@@ -113,7 +115,6 @@ def form_model(
             value = form.get(key)
             if isinstance(value, str) and value != "":
                 data[key] = value
-    _refuse_nul(data.items())
     return model.model_validate(data)
 
 

@@ -96,3 +96,22 @@ async def test_page_forms_refuse_numbers_they_cannot_use(client: httpx2.AsyncCli
             r = await client.post(path, data=form, headers=headers)
             assert r.status_code < 500, (path, form, r.status_code)
     assert await Comment.all().count() == 0
+
+
+async def test_page_forms_and_searches_refuse_a_nul_character(client: httpx2.AsyncClient) -> None:
+    """Forms read field by field (a comment, a new idea) stored a NUL, which PostgreSQL
+    refuses (500): every form is checked where it is read; the members search drops it."""
+    w = await world()
+    idea = await new_idea(client, w.h_author)
+    forms = [
+        (f"/ideas/{idea['id']}/comments", {"body": "a\x00b"}, w.h_other),
+        (f"/ideas/{idea['id']}/reports", {"reason": "a\x00b"}, w.h_other),
+        ("/ideas/new", {"title": "Ý tưởng\x00 mới", "field": "education"}, w.h_author),
+    ]
+    for path, form, headers in forms:
+        r = await client.post(path, data=form, headers={**headers, "Accept-Language": "en"})
+        assert r.status_code == 422, (path, r.status_code)
+        assert "Contains a character that is not allowed." in r.text
+    assert await Idea.all().count() == 1 and await Comment.all().count() == 0
+    r = await client.get(f"/units?id={w.tree.hanoi.id}&q=a%00b", headers=w.h_org)
+    assert r.status_code == 200

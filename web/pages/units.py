@@ -44,7 +44,7 @@ async def _members(request: Request, unit: Unit) -> dict[str, object]:
     who = context.principal(request)
     if who is None or not who.organizes(unit.path):
         return {"unit_members": [], "members_total": 0}
-    name = request.query_params.get("q", "")[:100]
+    name = request.query_params.get("q", "").replace("\x00", "")[:100]  # web.parsing: no NUL
     page = _page_number(request.query_params.get("page"))
     per_page = management.MEMBERS_PER_PAGE
     found, total = await management.members_of_unit(
