@@ -8,6 +8,8 @@ not, so benchmarks report both. Linux only (/proc).
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,4 +102,20 @@ def cpu_line(per_request: dict[str, float]) -> str:
     return (
         f"CPU per request (ms): {parts}; total {total:.2f} ms → at most "
         f"{cores * 1000 / total:,.0f}/s on {cores} idle cores (load generator not counted)"
+    )
+
+
+async def in_process_row(name: str, count: int, work: Awaitable[object], dsn: str) -> str:
+    """Await `work` (`count` operations run in this process) and give the Markdown row
+    `| name | operations/s | this process's CPU per operation | PostgreSQL's CPU per
+    operation |` (the database's backends, `dsn`)."""
+    meter = CpuMeter({"bench": [os.getpid()]}, dsn=dsn)
+    await meter.start()
+    cpu, began = time.process_time(), time.perf_counter()
+    await work
+    wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+    await meter.stop()
+    return (
+        f"| {name} | {count / wall:,.0f}/s | {cpu / count * 1e6:,.0f} µs | "
+        f"{meter.postgres_s() / count * 1e6:,.0f} µs |"
     )

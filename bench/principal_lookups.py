@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from accounts import tokens
-from bench.cpu import CpuMeter
+from bench.cpu import in_process_row
 from bench.in_process import BASE, copy, dsn, session, settings_from_env, units_and_members
 from web.principals import PrincipalCache
 
@@ -54,22 +52,6 @@ async def crowd(lookup: Lookup, issued: list[str], concurrency: int) -> None:
     await asyncio.gather(*(one_by_one() for _ in range(concurrency)))
 
 
-async def measure(
-    name: str, lookup: Lookup, issued: list[str], concurrency: int, database: str
-) -> None:
-    meter = CpuMeter({"bench": [os.getpid()]}, dsn=database)
-    await meter.start()
-    cpu, started = time.process_time(), time.perf_counter()
-    await crowd(lookup, issued, concurrency)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    await meter.stop()
-    n = len(issued)
-    print(
-        f"| {name} | {n / wall:,.0f}/s | {cpu / n * 1e6:,.0f} µs | "
-        f"{meter.postgres_s() / n * 1e6:,.0f} µs |"
-    )
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=20_000)
@@ -78,20 +60,16 @@ async def main() -> None:
     settings = settings_from_env()
     async with session(settings, fresh=True, flush=True):
         issued = await build(args.members)
+        n = len(issued)
         print(f"{args.members:,} members with a token, {args.concurrency} lookups in flight")
         print("\n| way | lookups/s | client CPU per lookup | PostgreSQL CPU per lookup |")
         print("|---|---|---|---|")
         for _ in range(2):
-            await measure(
-                "one statement each (before)",
-                tokens.signed_in_by_token,
-                issued,
-                args.concurrency,
-                dsn(settings),
-            )
+            alone = crowd(tokens.signed_in_by_token, issued, args.concurrency)
+            print(await in_process_row("one statement each (before)", n, alone, dsn(settings)))
             cache = PrincipalCache()  # fresh: every lookup misses, as for a crowd never met
-            grouped = "grouped (`web.principals`)"
-            await measure(grouped, cache.by_token, issued, args.concurrency, dsn(settings))
+            grouped = crowd(cache.by_token, issued, args.concurrency)
+            print(await in_process_row("grouped (`web.principals`)", n, grouped, dsn(settings)))
 
 
 if __name__ == "__main__":

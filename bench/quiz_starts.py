@@ -20,14 +20,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from accounts.models import RoleName
 from accounts.permissions import Grant, Principal
-from bench.cpu import CpuMeter
+from bench.cpu import in_process_row
 from bench.in_process import (
     BASE,
     CONTEST_ID,
@@ -92,20 +90,8 @@ async def rush(start: Callable[[Principal], Awaitable[object]], members: int, n:
     await asyncio.gather(*(one_by_one() for _ in range(n)))
 
 
-async def measure(name: str, members: int, n: int, database: str) -> None:
-    async def start(who: Principal) -> object:
-        return await attempts.start(who, ROUND_ID, clock.now())
-
-    meter = CpuMeter({"bench": [os.getpid()]}, dsn=database)
-    await meter.start()
-    cpu, began = time.process_time(), time.perf_counter()
-    await rush(start, members, n)
-    wall, cpu = time.perf_counter() - began, time.process_time() - cpu
-    await meter.stop()
-    print(
-        f"| {name} | {members / wall:,.0f}/s | {cpu / members * 1e6:,.0f} µs | "
-        f"{meter.postgres_s() / members * 1e6:,.0f} µs |"
-    )
+async def start(who: Principal) -> object:
+    return await attempts.start(who, ROUND_ID, clock.now())
 
 
 async def main() -> None:
@@ -121,8 +107,9 @@ async def main() -> None:
         print(f"{args.members:,} members, a bank of {args.questions:,} questions, 30 drawn")
         print("\n| starts | starts/s | CPU per start (process) | PostgreSQL CPU per start |")
         print("|---|---|---|---|")
-        await measure("first start (new attempt)", args.members, args.concurrency, dsn(settings))
-        await measure("start again (resumes it)", args.members, args.concurrency, dsn(settings))
+        for name in ("first start (new attempt)", "start again (resumes it)"):
+            everyone = rush(start, args.members, args.concurrency)
+            print(await in_process_row(name, args.members, everyone, dsn(settings)))
 
 
 if __name__ == "__main__":
