@@ -56,7 +56,8 @@ def may_move(current: IdeaStatus, target: IdeaStatus) -> bool:
 def hot_score(vote_times: list[datetime], now: datetime) -> float:
     """ "Hot": each vote weighs 2^(-age / 48 h), so a vote cast today counts fully, one two
     days old half, one a week old about 1/11. The score is the sum of these weights; it is
-    recomputed whenever the idea's votes change and by the nightly refresh."""
+    recomputed whenever the idea's votes change and by the nightly refresh (on PostgreSQL by
+    the database itself, the same formula: `ideas.votes.hot_scores`)."""
     total = 0.0
     for at in vote_times:
         age_h = max(0.0, (now - at).total_seconds() / 3600.0)

@@ -7,16 +7,20 @@ expressions, never read-modify-write. Only public ideas take votes.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal
 from core import clock
+from core.db import is_postgres
 from ideas.access import visible_idea
 from ideas.errors import AlreadyVoted, NotOpenForVotes, NotVoted
 from ideas.models import Idea, Vote
-from ideas.rules import PUBLIC_STATUSES, hot_score
+from ideas.rules import HOT_HALF_LIFE_HOURS, PUBLIC_STATUSES, hot_score
 from ideas.service import touched
 from ideas.submission import kick_sync
 
@@ -61,13 +65,33 @@ async def has_voted(who: Principal | None, idea_id: int) -> bool:
     return who is not None and await Vote.exists(idea_id=idea_id, member_id=who.member_id)
 
 
+# `rules.hot_score` summed by PostgreSQL over the ideas' votes: the same weights (age in
+# hours, floored at 0, halved every HOT_HALF_LIFE_HOURS), so an idea's votes are not sent to
+# the worker one row each (0.5 s of its CPU at every reindex of an idea with 50,000 votes).
+_HOT = """
+SELECT idea_id,
+       SUM(POWER(2.0::float8, -GREATEST(0.0::float8,
+           EXTRACT(EPOCH FROM ($2::timestamptz - created_at))::float8 / 3600.0)
+           / $3::float8)) AS hot
+FROM idea_vote WHERE idea_id = ANY($1::bigint[]) GROUP BY idea_id
+"""
+
+
 async def hot_scores(idea_ids: list[int]) -> dict[int, float]:
-    """`rules.hot_score` of each idea, from its votes."""
+    """`rules.hot_score` of each idea, from its votes: summed in the database on PostgreSQL
+    (`_HOT`; tests/ideas/test_hot_scores.py checks both ways agree), in Python from the
+    votes' times on SQLite (one unit's machine)."""
     if not idea_ids:
         return {}
-    times: dict[int, list] = {i: [] for i in idea_ids}  # type: ignore[type-arg]
+    now = clock.now()
+    if is_postgres():
+        rows = await connections.get("default").execute_query_dict(
+            _HOT, [idea_ids, now, HOT_HALF_LIFE_HOURS]
+        )
+        summed = {int(r["idea_id"]): round(float(r["hot"]), 4) for r in rows}
+        return {i: summed.get(i, 0.0) for i in idea_ids}
+    times: dict[int, list[datetime]] = {i: [] for i in idea_ids}
     rows = await Vote.filter(idea_id__in=idea_ids).values_list("idea_id", "created_at")
     for idea_id, at in rows:
         times[int(idea_id)].append(at)
-    now = clock.now()
     return {i: hot_score(t, now) for i, t in times.items()}
