@@ -4,7 +4,8 @@ Rules written here once:
 - A member may start while the round is open and the contest published, when eligible
   (`service.is_eligible`). Starting again while an attempt is in progress resumes it.
 - At most `max_attempts` per member: attempt numbers 1..max with (round, member, number)
-  unique, so two starts racing for the same number cannot both win.
+  unique, so two starts racing for the same number cannot both win; the one that loses
+  looks again and resumes the winner's attempt (a double click, two tabs: one attempt).
 - The deadline is the start plus the time limit, and never after the round closes.
   Answers and submits are accepted until deadline + `grace_s`; after that the attempt is
   expired and scored on what was saved.
