@@ -157,14 +157,16 @@ def _safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+# UNION ALL: the GROUP BY m below makes each member one row anyway (a UNION's own
+# de-duplication sorted every attempt first: 6.4 s → 3.5 s over 1.16M attempts, measured).
 _PARTICIPANTS = (
     "SELECT p, COUNT(*) AS n FROM ("
     " SELECT m, MIN(p) AS p FROM ("
     "  SELECT a.unit_path AS p, a.member_id AS m FROM quiz_attempt a"
     "   WHERE a.unit_path LIKE $1 ESCAPE '\\'"
-    "  UNION SELECT i.unit_path, i.author_id FROM judging_entry e"
+    "  UNION ALL SELECT i.unit_path, i.author_id FROM judging_entry e"
     "   JOIN idea i ON i.id = e.idea_id"
-    "  UNION SELECT u.path, c.member_id FROM judging_entry e"
+    "  UNION ALL SELECT u.path, c.member_id FROM judging_entry e"
     "   JOIN idea_co_author c ON c.idea_id = e.idea_id"
     "   JOIN member mb ON mb.id = c.member_id JOIN unit u ON u.id = mb.unit_id"
     " ) t WHERE p LIKE $2 ESCAPE '\\' GROUP BY m"
