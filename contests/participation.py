@@ -17,6 +17,7 @@ from tortoise import connections
 
 from accounts.models import Unit, UnitLevel
 from contests.models import Attempt, Round
+from core import clock
 from core.load_once import LoadOnce
 from core.sql_params import in_dialect, like_prefix
 
@@ -44,8 +45,9 @@ _activity: LoadOnce[tuple[int, int], datetime, Activity] = LoadOnce(max_keys=100
 
 
 def forget_all() -> None:
-    """Drop the activity this process keeps (tests)."""
+    """Drop the activity and participant counts this process keeps (tests)."""
     _activity.forget_all()
+    _participants.forget_all()
 
 
 async def activity(round_: Round, now: datetime, minutes: int = 30) -> Activity:
@@ -174,12 +176,30 @@ _PARTICIPANTS = (
 )
 
 
+PARTICIPANTS_TTL_S = 60.0
+_participants: LoadOnce[str, datetime, dict[str, int]] = LoadOnce(max_keys=1000)
+
+
 async def participants_under(path: str) -> dict[str, int]:
     """Members of the subtree at `path` who took part in a contest — started a quiz attempt,
     or (co-)authored an idea entered in an idea contest — by the path of their unit (the
     unit they took part from, for quiz attempts). Each member is counted once, also when
     they took part from several units (under the first of those paths in path order), so
-    the counts of several paths add up. Two GROUP BYs in the database."""
+    the counts of several paths add up. Two GROUP BYs in the database, over every attempt
+    under `path` (3.5 s for the national unit over 1.16M attempts on the 2-core VM), so a
+    process answers with what it counted at most `PARTICIPANTS_TTL_S` ago (statistics, not
+    a live view; reads arriving together share one count)."""
+    now = clock.now()
+    ttl = timedelta(seconds=PARTICIPANTS_TTL_S)
+    return await _participants.get(
+        path,
+        fresh=lambda read_at: read_at <= now < read_at + ttl,
+        stamp=lambda: now,
+        load=lambda: _count_participants(path),
+    )
+
+
+async def _count_participants(path: str) -> dict[str, int]:
     like = like_prefix(path)
     rows = await connections.get("default").execute_query_dict(
         in_dialect(_PARTICIPANTS), [like, like]

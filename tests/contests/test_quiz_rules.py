@@ -236,6 +236,12 @@ async def test_statistics_count_contest_participants_by_unit(
     assert first is not None
     await Attempt.filter(id=first.id).update(unit_path=w.tree.ba_dinh.path)
     r = await client.get(f"/api/v1/stats?unit_id={w.tree.hanoi.id}", headers=w.org_auth)
+    kept = {row["unit"]["id"]: row["contest_participants"] for row in r.json()["by_unit"]}
+    assert kept == by_unit  # counted less than a minute ago
+    clock.travel(timedelta(seconds=61))
+    r = await client.get(f"/api/v1/stats?unit_id={w.tree.hanoi.id}", headers=w.org_auth)
     body = r.json()
     assert body["contest_participants"] == 2
-    assert sum(row["contest_participants"] for row in body["by_unit"]) == 2
+    recounted = {row["unit"]["id"]: row["contest_participants"] for row in body["by_unit"]}
+    assert recounted[w.tree.hoan_kiem.id] == 0 and recounted[w.tree.ba_dinh.id] == 2
+    assert sum(recounted.values()) == 2
