@@ -48,6 +48,7 @@ from bench.load_driver import (
     wrk,
     wrk_result,
 )
+from bench.quiz_targets import verdicts
 from contests import leaderboard
 
 BIN = Path(sys.executable).parent
@@ -472,6 +473,9 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
             f"| raw asyncpg single-row UPDATE per call | {results['raw asyncpg']['rate']:,.0f}/s | | |"
         )
     print(f"attempts by round:status: {results.get('db')}")
+    print("\nagainst issue 4's targets:")
+    for line in verdicts(results, args.score_rate):
+        print(f"  {line}")
 
 
 if __name__ == "__main__":
