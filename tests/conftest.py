@@ -29,6 +29,7 @@ from tortoise import Tortoise, connections
 from contests import autosave, board_reads, participation, question_banks
 from core import clock, db
 from core.settings import Settings
+from ideas import stats as idea_stats
 from web.app import create_app
 from web.principals import principals
 
@@ -141,6 +142,7 @@ def fresh_process_state() -> Iterator[None]:
     autosave.forget_all()
     question_banks.forget_all()
     participation.forget_all()
+    idea_stats.forget_all()
     clock.reset()
     yield
     clock.reset()
