@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from accounts.permissions import Principal
@@ -33,10 +33,9 @@ from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_cou
 from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 
 TTL_S = 1.0
-_TTL = timedelta(seconds=TTL_S)
 _MAX_ENTRIES = 10_000  # pages remembered per process (deep pages are rarely read twice)
 
 
@@ -55,10 +54,9 @@ class _Stamp:
     generation: int  # leaderboard.generation() when read
 
     def fresh(self, round_id: int) -> bool:
-        return (
-            self.read_at <= clock.now() < self.read_at + _TTL
-            and self.generation == leaderboard.generation(round_id)
-        )
+        return kept_within(
+            TTL_S, self.read_at, clock.now()
+        ) and self.generation == leaderboard.generation(round_id)
 
 
 def _stamp(round_id: int) -> _Stamp:

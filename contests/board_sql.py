@@ -19,7 +19,7 @@ the 2-core machine, its rows being freshly written): a process counts it at most
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tortoise import connections
@@ -28,7 +28,7 @@ from contests import ranking
 from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 from core.sql_params import in_dialect
 
 TOTAL_TTL_S = 10.0
@@ -126,7 +126,7 @@ async def _total(round_: Round, sql: str) -> int:
     now = clock.now()
 
     def fresh(counted_at: datetime) -> bool:
-        return counted_at <= now < counted_at + timedelta(seconds=TOTAL_TTL_S)
+        return kept_within(TOTAL_TTL_S, counted_at, now)
 
     async def count() -> int:
         return int((await query(sql, [round_.id]))[0][0])

@@ -18,7 +18,7 @@ from tortoise import connections
 from accounts.models import Unit, UnitLevel
 from contests.models import Attempt, Round
 from core import clock
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 from core.sql_params import in_dialect, like_prefix
 
 
@@ -60,10 +60,9 @@ async def activity(round_: Round, now: datetime, minutes: int = 30) -> Activity:
     whole round: ~0.3 s of PostgreSQL for a million attempts). The window's rows are read
     along the indexes `quiz_attempt_started` and `quiz_attempt_submitted` (migration
     contests 0005), however many attempts the round has."""
-    ttl = timedelta(seconds=ACTIVITY_TTL_S)
     return await _activity.get(
         (round_.id, minutes),
-        fresh=lambda read_at: read_at <= now < read_at + ttl,
+        fresh=lambda read_at: kept_within(ACTIVITY_TTL_S, read_at, now),
         stamp=lambda: now,
         load=lambda: _read_activity(round_, now, minutes),
     )
@@ -190,10 +189,9 @@ async def participants_under(path: str) -> dict[str, int]:
     process answers with what it counted at most `PARTICIPANTS_TTL_S` ago (statistics, not
     a live view; reads arriving together share one count)."""
     now = clock.now()
-    ttl = timedelta(seconds=PARTICIPANTS_TTL_S)
     return await _participants.get(
         path,
-        fresh=lambda read_at: read_at <= now < read_at + ttl,
+        fresh=lambda read_at: kept_within(PARTICIPANTS_TTL_S, read_at, now),
         stamp=lambda: now,
         load=lambda: _count_participants(path),
     )

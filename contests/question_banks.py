@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contests.models import Question
 from core import clock
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 
 TTL_S = 1.0
-_TTL = timedelta(seconds=TTL_S)
 MAX_BANKS = 64  # contests whose banks a process keeps (those with open rounds, in practice)
 
 
@@ -59,10 +58,9 @@ async def bank(contest_id: int) -> Bank:
     """The contest's questions, as read at most `TTL_S` ago."""
 
     def fresh(stamp: _Stamp) -> bool:
-        return (
-            stamp.read_at <= clock.now() < stamp.read_at + _TTL
-            and stamp.generation == _generation.get(contest_id, 0)
-        )
+        return kept_within(
+            TTL_S, stamp.read_at, clock.now()
+        ) and stamp.generation == _generation.get(contest_id, 0)
 
     return await _banks.get(
         contest_id,

@@ -13,12 +13,12 @@ query per process and `TTL_S`.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contests import board_sql, leaderboard
 from contests.models import Round
 from core import clock
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 
 TTL_S = 10.0
 _MAX_ROUNDS = 1000
@@ -67,8 +67,7 @@ async def from_database(round_: Round) -> Counts:
 
     def fresh(stamp: tuple[datetime, int]) -> bool:
         at, generation = stamp
-        recent = at <= now < at + timedelta(seconds=TTL_S)
-        return recent and generation == leaderboard.generation(round_.id)
+        return kept_within(TTL_S, at, now) and generation == leaderboard.generation(round_.id)
 
     return await _cache.get(
         round_.id,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
+from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -68,3 +69,9 @@ class LoadOnce(Generic[K, S, V]):
         self._epoch += 1
         self._kept.clear()
         self._loading.clear()
+
+
+def kept_within(ttl_s: float, read_at: datetime, now: datetime) -> bool:
+    """The staleness rule of values kept for `ttl_s` seconds from when they were read: fresh
+    from `read_at` until `ttl_s` later (a clock set back before `read_at` makes them stale)."""
+    return read_at <= now < read_at + timedelta(seconds=ttl_s)

@@ -16,7 +16,7 @@ from tortoise.functions import Count
 from accounts.models import Member, Unit
 from accounts.permissions import Principal, require_organizer_of
 from core import clock, db
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, kept_within
 from core.sql_params import in_dialect, like_prefix
 from ideas.models import Idea
 
@@ -97,10 +97,9 @@ async def stats(who: Principal, unit_id: int | None) -> Stats:
         unit = await Unit.get(id=unit_id)
     require_organizer_of(who, unit.path)
     now = clock.now()
-    ttl = timedelta(seconds=TTL_S)
     return await _kept.get(
         unit.id,
-        fresh=lambda counted_at: counted_at <= now < counted_at + ttl,
+        fresh=lambda counted_at: kept_within(TTL_S, counted_at, now),
         stamp=lambda: now,
         load=lambda: _count(unit),
     )
