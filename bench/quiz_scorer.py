@@ -216,6 +216,7 @@ async def board_lost(reads: int) -> None:
     of `contests` has them."""
     try:
         from contests import board_sql, rebuilds, unit_counts
+        from core.load_once import forget_every_cache
     except ImportError:
         return
     from contests.models import Round
@@ -226,7 +227,7 @@ async def board_lost(reads: int) -> None:
     size = await rebuilds.rebuild(round_)
     took = time.perf_counter() - t
     print(f"rebuild of both boards from the database: {size:,} members in {took:.1f} s")
-    board_sql.forget_all()
+    forget_every_cache()  # the count below is a first read
     t = time.perf_counter()
     await board_sql.page(round_, 0, 100)
     first = time.perf_counter() - t

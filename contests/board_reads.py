@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.permissions import Principal
-from contests import board_sql, leaderboard, ranking, rebuilds, rounds, unit_counts
+from contests import leaderboard, ranking, rebuilds, rounds
 from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
@@ -70,12 +70,10 @@ _pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_EN
 
 
 def forget_all() -> None:
-    """Drop everything this process remembers (tests)."""
+    """Drop the rounds this process remembers (tests; its pages, like every `LoadOnce`, go
+    with `core.load_once.forget_every_cache`)."""
     _rounds.clear()
-    _pages.forget_all()
     _reading.clear()
-    unit_counts.forget_all()
-    board_sql.forget_all()
 
 
 def row_json(row: Row, round_: Round) -> dict[str, Any]:

@@ -135,10 +135,6 @@ async def _total(round_: Round, sql: str) -> int:
     return await _totals.get(key, fresh=fresh, stamp=lambda: now, load=count)
 
 
-def forget_all() -> None:
-    _totals.forget_all()
-
-
 async def _best_rows(round_: Round, select: str, offset: int, limit: int) -> list[Row]:
     """`best` counting with several attempts: walk the order from the top and keep each
     member's first (best) row, reading more until `offset + limit` members are found."""

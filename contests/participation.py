@@ -44,12 +44,6 @@ ACTIVITY_TTL_S = 10.0
 _activity: LoadOnce[tuple[int, int], datetime, Activity] = LoadOnce(max_keys=1000)
 
 
-def forget_all() -> None:
-    """Drop the activity and participant counts this process keeps (tests)."""
-    _activity.forget_all()
-    _participants.forget_all()
-
-
 async def activity(round_: Round, now: datetime, minutes: int = 30) -> Activity:
     """Attempts started and submitted per minute, by province, over the last `minutes`
     (each counted in the minute it happened: an attempt started before the window and

@@ -49,11 +49,6 @@ def changed(contest_id: int) -> None:
     _generation[contest_id] = _generation.get(contest_id, 0) + 1
 
 
-def forget_all() -> None:
-    """Drop every bank this process keeps (tests)."""
-    _banks.forget_all()
-
-
 async def bank(contest_id: int) -> Bank:
     """The contest's questions, as read at most `TTL_S` ago."""
 

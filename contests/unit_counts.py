@@ -29,10 +29,6 @@ Counts = tuple[Counter[str], Counter[str]]
 _cache: LoadOnce[int, tuple[datetime, int], Counts] = LoadOnce(max_keys=_MAX_ROUNDS)
 
 
-def forget_all() -> None:
-    _cache.forget_all()
-
-
 def _sql(round_: Round) -> str:
     """The grouped count (SQL from code constants and `board_sql`'s integer-only parts)."""
     where = "WHERE a.round_id = $1 AND a.scored_at IS NOT NULL"

@@ -13,9 +13,10 @@ rule is each caller's own, written beside its code.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
@@ -25,6 +26,7 @@ V = TypeVar("V")
 class LoadOnce(Generic[K, S, V]):
     def __init__(self, max_keys: int = 1000) -> None:
         self.max_keys = max_keys
+        _every.add(self)
         self._kept: dict[K, tuple[S, V]] = {}
         self._loading: dict[K, asyncio.Future[V]] = {}
         self._epoch = 0  # forget_all() counts up: a load begun before it keeps nothing
@@ -69,6 +71,16 @@ class LoadOnce(Generic[K, S, V]):
         self._epoch += 1
         self._kept.clear()
         self._loading.clear()
+
+
+_every: weakref.WeakSet[LoadOnce[Any, Any, Any]] = weakref.WeakSet()
+
+
+def forget_every_cache() -> None:
+    """`forget_all` on every `LoadOnce` of this process (tests: each starts on an empty
+    database, so nothing kept from an earlier one may answer)."""
+    for cache in list(_every):
+        cache.forget_all()
 
 
 def kept_within(ttl_s: float, read_at: datetime, now: datetime) -> bool:

@@ -108,11 +108,6 @@ async def stats(who: Principal, unit_id: int | None) -> Stats:
 _kept: LoadOnce[int, datetime, Stats] = LoadOnce(max_keys=1000)
 
 
-def forget_all() -> None:
-    """Drop the statistics this process keeps (tests)."""
-    _kept.forget_all()
-
-
 async def _count(unit: Unit) -> Stats:
     out = Stats(unit=unit)
     out.by_field = await _grouped("field", unit.path)

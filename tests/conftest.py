@@ -26,10 +26,10 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
-from contests import autosave, board_reads, participation, question_banks
+from contests import autosave, board_reads
 from core import clock, db
+from core.load_once import forget_every_cache
 from core.settings import Settings
-from ideas import stats as idea_stats
 from web.app import create_app
 from web.principals import principals
 
@@ -140,9 +140,7 @@ def fresh_process_state() -> Iterator[None]:
     principals.forget_all()
     board_reads.forget_all()
     autosave.forget_all()
-    question_banks.forget_all()
-    participation.forget_all()
-    idea_stats.forget_all()
+    forget_every_cache()
     clock.reset()
     yield
     clock.reset()

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from core.load_once import LoadOnce
+from core.load_once import LoadOnce, forget_every_cache
 
 
 async def test_reads_arriving_together_share_one_load_and_fresh_values_are_reused() -> None:
@@ -125,3 +125,21 @@ async def test_forget_all_during_a_load_keeps_nothing_of_it_and_later_reads_load
     assert await after == "load 2"
     assert await read() == "load 2"  # the later load is the one kept
     assert loads == 2
+
+
+async def test_forget_every_cache_drops_what_every_cache_of_the_process_keeps() -> None:
+    first: LoadOnce[str, int, int] = LoadOnce()
+    second: LoadOnce[str, int, int] = LoadOnce()
+    loads = {"first": 0, "second": 0}
+
+    async def read(cache: LoadOnce[str, int, int], name: str) -> int:
+        async def load() -> int:
+            loads[name] += 1
+            return loads[name]
+
+        return await cache.get("k", fresh=lambda _: True, stamp=lambda: 0, load=load)
+
+    assert (await read(first, "first"), await read(second, "second")) == (1, 1)
+    assert (await read(first, "first"), await read(second, "second")) == (1, 1)  # kept
+    forget_every_cache()
+    assert (await read(first, "first"), await read(second, "second")) == (2, 2)
