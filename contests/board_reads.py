@@ -91,8 +91,8 @@ def row_json(row: Row, round_: Round) -> dict[str, Any]:
 async def recent_round(round_id: int, *, board: bool = False) -> Round:
     """`rounds.get_round`, read from the database at most once per `TTL_S` by this process
     (also for starts and autosaves: a round's window, limits and grace may be 1 s stale;
-    an attempt's deadline, once set, comes from the attempt). `board`: also look whether its board is in Redis (and when not, ask the
-    worker to rebuild it)."""
+    an attempt's deadline, once set, comes from the attempt). `board`: also look whether
+    its board is in Redis (and when not, ask the worker to rebuild it)."""
     hit = _rounds.get(round_id)
     if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
         return hit[1]

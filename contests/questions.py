@@ -28,6 +28,7 @@ from contests.models import Contest, ContestKind, Question
 from contests.schemas import QuestionIn
 from contests.service import get_contest, require_contest_organizer
 from core import clock
+from core.numbers import number_between
 
 MAX_ROWS = 5_000
 MAX_CELL = 20_000
@@ -122,15 +123,15 @@ def _csv_row(row: dict[str, str]) -> QuestionIn:
                 "Unknown correct option “{letter}”: use letters A–F.", letter=letter.upper()
             )
         correct.append(LETTERS.index(letter))
-    difficulty = (row.get("difficulty") or "1").strip()
-    if not difficulty.isdigit():
+    difficulty = number_between((row.get("difficulty") or "1").strip(), 0, 99)
+    if difficulty is None:
         raise RowProblem("difficulty: must be a whole number from 1 to 5.")
     return QuestionIn(
         text=(row.get("text") or "").strip(),
         options=options,
         correct=correct,
         tags=[t.strip() for t in (row.get("tags") or "").split(";") if t.strip()],
-        difficulty=int(difficulty),
+        difficulty=difficulty,
         explanation=(row.get("explanation") or "").strip(),
     )
 

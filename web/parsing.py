@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from core.errors import DomainError, Forbidden, Invalid, TooLarge
+from core.numbers import number_between
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,8 +55,8 @@ class CsrfFailed(Forbidden):
 
 
 async def read_json(request: Request, max_bytes: int = MAX_JSON_BYTES) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    declared = number_between(request.headers.get("content-length"), 0, 2**63)
+    if declared is not None and declared > max_bytes:
         raise TooLarge()
     body = b""
     async for chunk in request.stream():
@@ -143,18 +144,6 @@ def parse_query(request: Request, model: type[M], *, blank_is_missing: bool = Fa
     return model.model_validate(data)
 
 
-def number_between(raw: object, low: int, high: int) -> int | None:
-    """A whole number in ASCII digits from `low` to `high`, else None: how pages read a
-    number from a query string, ignoring one they cannot use. (`str.isdigit` holds for "²"
-    and for 5,000 digits, which `int()` refuses; an id past its key fails the query.)"""
-    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
-        return None
-    if len(raw.lstrip("0")) > len(str(high)):
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
-
-
 def path_int(request: Request, name: str = "id") -> int:
     """A path id. Routes use `{id:int}`, so this only converts."""
     return int(request.path_params[name])
@@ -166,7 +155,6 @@ __all__ = [
     "PageParams",
     "ValidationError",
     "form_model",
-    "number_between",
     "parse_json",
     "parse_obj",
     "parse_query",

@@ -84,6 +84,12 @@ async def test_csv_broken_quoting_wrong_columns_and_huge_cell(client: httpx2.Asy
     assert r.json()["errors"] == [
         {"row": 3, "message": "Contains a character that is not allowed."}
     ]
+    # digits that str.isdigit accepts and int() refuses ("²"), or far too many of them
+    odd = HEADER + "Câu một,A,B,C,D,A,,²,\nCâu hai,A,B,C,D,A,,1" + "0" * 5000 + ",\n"
+    r = await client.post(url, content=odd.encode(), headers=headers)
+    assert r.status_code == 422
+    assert [e["row"] for e in r.json()["errors"]] == [2, 3]
+    assert r.json()["errors"][0]["message"] == "difficulty: must be a whole number from 1 to 5."
     assert await Question.filter(contest_id=contest_id).count() == 0
 
 

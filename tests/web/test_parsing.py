@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx2
 
+from core.numbers import number_between
 from ideas.models import Comment, Idea
 from tests.ideas.world import idea_body, new_idea, world
-from web.parsing import number_between
 
 
 async def test_json_nested_deeper_than_the_parser_goes_is_malformed(

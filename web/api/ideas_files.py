@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from core.numbers import number_between
 from ideas import attachments
 from ideas.errors import BadFileType, FileTooLarge
 from ideas.identity import neutral_filename
@@ -27,8 +28,8 @@ def storage(request: Request) -> Storage:
 async def read_upload(request: Request) -> tuple[str, bytes]:
     """The `file` part of a multipart form (CSRF-checked), its temporary file closed; 413 when
     the request is larger than an attachment may be."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_ATTACHMENT_BYTES + 100_000:
+    declared = number_between(request.headers.get("content-length"), 0, 2**63)
+    if declared is not None and declared > MAX_ATTACHMENT_BYTES + 100_000:
         raise FileTooLarge(fields={"file": FileTooLarge.message})
     form = await read_form(request, max_files=1, max_part_bytes=MAX_ATTACHMENT_BYTES + 1)
     try:

@@ -16,12 +16,13 @@ from accounts.models import Role, Unit, UnitLevel
 from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
 from core.keys import INTEGER_MAX
+from core.numbers import number_between
 from web import context, i18n
 from web.auth import begin_session
 from web.errors import field_errors, translated_fields
 from web.login import change_password, login
 from web.login import register as register_member
-from web.parsing import form_model, number_between, read_form
+from web.parsing import form_model, read_form
 from web.templating import render
 
 

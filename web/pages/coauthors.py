@@ -17,9 +17,9 @@ from starlette.datastructures import FormData
 
 from accounts.lookup import Found, names, resolve_emails
 from core.keys import INTEGER_MAX
+from core.numbers import number_between
 from ideas.rules import MAX_CO_AUTHORS
 from web import i18n
-from web.parsing import number_between
 
 UNKNOWN_EMAILS = "No member has these e-mail addresses: %(emails)s. Check them or remove them."
 _SEPARATORS = re.compile(r"[\s,;]+")

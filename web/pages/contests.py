@@ -19,11 +19,12 @@ from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
 from core.errors import DomainError
 from core.keys import BIGINT_MAX, INTEGER_MAX
+from core.numbers import number_between
 from web import context, i18n
 from web.api.quiz_manage import import_errors
 from web.errors import field_errors, form_errors, translated_fields
 from web.pages import round_form
-from web.parsing import number_between, read_form
+from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
 
 

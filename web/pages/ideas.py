@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from accounts.models import Unit, UnitLevel
 from core.errors import DomainError
 from core.keys import BIGINT_MAX
+from core.numbers import number_between
 from ideas import attachments, discussion, merging, review, service, votes
 from ideas.access import can_see, is_author, visible_idea
 from ideas.browse import similar
@@ -29,7 +30,7 @@ from web.api.ideas_files import read_upload, storage
 from web.errors import field_errors, translated_fields
 from web.labels import FIELD_LABELS
 from web.pages.coauthors import CoAuthors, chosen, read_co_authors
-from web.parsing import form_model, number_between, parse_query, path_int, read_form
+from web.parsing import form_model, parse_query, path_int, read_form
 from web.templating import render
 
 STATUS_LABELS = {

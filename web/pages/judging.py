@@ -29,10 +29,11 @@ from contests.judging.models import Assignment, Basis
 from core import clock
 from core.errors import DomainError
 from core.keys import BIGINT_MAX, INTEGER_MAX
+from core.numbers import number_between
 from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors, translated_fields
-from web.parsing import form_model, number_between, path_int, read_form
+from web.parsing import form_model, path_int, read_form
 from web.templating import render
 
 

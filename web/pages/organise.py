@@ -11,6 +11,7 @@ from accounts.errors import NotAllowed
 from accounts.models import Unit
 from accounts.permissions import Principal
 from core.keys import BIGINT_MAX, INTEGER_MAX
+from core.numbers import number_between
 from ideas import review
 from ideas.models import Idea, IdeaStatus
 from ideas.stats import stats
@@ -18,7 +19,7 @@ from ideas.svg import bar_chart
 from web import context, i18n
 from web.api.ideas_organiser import contest_participants
 from web.pages.ideas import labels, to_login
-from web.parsing import number_between, read_form
+from web.parsing import read_form
 from web.templating import render
 
 

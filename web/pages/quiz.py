@@ -32,13 +32,14 @@ from contests.models import AttemptStatus, Round
 from core import clock
 from core.errors import DomainError
 from core.keys import BIGINT_MAX
+from core.numbers import number_between
 from web import context
 from web.api.quiz import START_LIMITS, attempt_out, questions_out
 from web.api.quiz_units import read_unit_board
 from web.errors import field_errors, form_errors
 from web.pages import round_form
 from web.pages.contests import local_input
-from web.parsing import number_between, read_form
+from web.parsing import read_form
 from web.templating import LOCAL_TZ, render
 
 

@@ -20,7 +20,7 @@ from contests.round_settings import (
     DEFAULT_TIME_LIMIT_S,
 )
 from core.keys import BIGINT_MAX
-from web.parsing import number_between
+from core.numbers import number_between
 
 # The settings' bounds for the templates (`bounds.MAX_GRACE_S`, …).
 bounds = round_settings

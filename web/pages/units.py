@@ -17,9 +17,10 @@ from accounts.models import Member, Role, RoleName, Unit, UnitLevel
 from accounts.permissions import grants_of, may_grant, may_manage_member, require_member
 from core.errors import DomainError
 from core.keys import INTEGER_MAX
+from core.numbers import number_between
 from web import context, i18n
 from web.errors import field_errors
-from web.parsing import form_model, number_between, read_form
+from web.parsing import form_model, read_form
 from web.templating import render
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254)]
