@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+import time
 from datetime import timedelta
 
 import httpx2
 import pytest
 
 from accounts.models import Member
-from contests import leaderboard, rounds, scoring
+from contests import leaderboard, rounds, scoring, tasks
 from contests.models import Attempt, AttemptStatus, Question, Round
 from core import clock
 from tests.contests.world import quiz_contest, quiz_round, world
@@ -185,3 +187,29 @@ async def _round_with_attempts_large(base_round: Round, bulk: list[Member]) -> t
         )
     await Attempt.bulk_create(rows, batch_size=1000)
     return round_, None
+
+
+async def test_a_busy_round_is_scored_at_most_once_per_pace_in_batches(
+    client: httpx2.AsyncClient, redis: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_, _members = await _round_with_attempts(client, 5)
+    ids = [a.id for a in await Attempt.filter(round_id=round_.id).order_by("id")]
+    await Attempt.filter(id__in=ids[1:]).update(status=AttemptStatus.IN_PROGRESS)
+    monkeypatch.setattr(tasks, "PACE_S", 0.05)
+    real_score_round = scoring.score_round
+    batches: list[tuple[float, int]] = []  # (when it began, how many it scored)
+
+    async def score_round_then_one_arrives(*args: object, **kw: object) -> int:
+        began = time.monotonic()
+        done = await real_score_round(*args, **kw)  # type: ignore[arg-type]
+        batches.append((began, done))
+        if len(batches) < len(ids):  # a submit arrives while the scorer holds the round
+            await Attempt.filter(id=ids[len(batches)]).update(status=AttemptStatus.SUBMITTED)
+        return done
+
+    monkeypatch.setattr(scoring, "score_round", score_round_then_one_arrives)
+    assert await tasks.quiz_score_round({}, round_.id) == 5  # one job: every arrival waited
+    assert [done for _, done in batches] == [1] * 5
+    starts = [at for at, _ in batches]
+    assert all(b - a >= 0.05 for a, b in itertools.pairwise(starts))  # paced, not at once
+    assert await Attempt.filter(round_id=round_.id, scored_at__isnull=True).count() == 0
