@@ -15,7 +15,7 @@ from accounts import changes
 from accounts.models import ApiToken, RoleName, WebSession
 from accounts.permissions import Grant, Principal
 from core import clock
-from core.db import is_postgres
+from core.db import arrays, is_postgres
 from core.sql_params import Params
 
 API_TOKEN_TTL = timedelta(days=90)
@@ -71,7 +71,7 @@ async def _signed_in(table: str, column: str, secrets_: Sequence[str]) -> list[S
     when a round opens (`web.principals` keeps them, and groups the first lookups)."""
     hashes = [digest(secret) for secret in secrets_]
     if is_postgres():
-        match, values = f"t.{column} = ANY($1::text[])", [hashes]
+        match, values = f"t.{column} = ANY({arrays(1, 'text')})", [hashes]
     else:  # SQLite: one placeholder per value (batches stay far below its bind limit)
         params = Params(postgres=False)
         match = f"t.{column} IN ({', '.join(params.bind(h) for h in hashes)})"

@@ -90,6 +90,25 @@ def is_postgres() -> bool:
     return bool(connections.get("default").capabilities.dialect == "postgres")
 
 
+def arrays(first: int, *types: str) -> str:
+    """Bind parameters `$first`, `$first + 1`, … as arrays of `types` (PostgreSQL), for a
+    batched statement: `unnest({arrays(1, "bigint", "int")})`, `= ANY({arrays(1, "text")})`.
+
+    The rule: a batched statement takes its arrays behind scalar subqueries, so PostgreSQL
+    plans it once per connection. Given plainly, each execution's custom plan knows the
+    arrays' length while the generic plan guesses 10 rows and so costs more than a custom
+    plan of the 1–3 rows a batch mostly holds: the plan cache then never settles on the
+    generic plan and plans the statement again at every execution (measured on the submit
+    UPDATE at 1,000 submits/s: 0.21 ms of planning per execution, as long as running it).
+    Behind a subquery the length is unknown to both plans, so after five executions the
+    generic plan is kept. `tests/core/test_batched_plans.py` checks each such statement.
+    """
+    # The outer cast makes `= ANY(…)` read an array, not the rows of a subquery.
+    return ", ".join(
+        f"(SELECT ${first + n}::{type_}[])::{type_}[]" for n, type_ in enumerate(types)
+    )
+
+
 async def update_rows(
     model: type[Model],
     ids: Sequence[int],
@@ -112,10 +131,10 @@ async def update_rows(
     also = f" AND ({where})" if where else ""
     if is_postgres():
         sets = ", ".join(f"{name} = v.c{i}" for i, name in enumerate(columns))
-        arrays = "".join(f", ${i + 2}::{type_}[]" for i, (type_, _) in enumerate(columns.values()))
+        params = arrays(1, "bigint", *(type_ for type_, _ in columns.values()))
         names = "".join(f", c{i}" for i in range(len(columns)))
         sql = (
-            f"UPDATE {table} SET {sets} FROM unnest($1::bigint[]{arrays}) AS v(row_id{names}) "  # noqa: S608 - names from code; values bound
+            f"UPDATE {table} SET {sets} FROM unnest({params}) AS v(row_id{names}) "  # noqa: S608 - names from code; values bound
             f"WHERE {table}.id = v.row_id{also}"
         )
         await conn.execute_query(sql, [list(ids), *(list(vs) for _, vs in columns.values())])

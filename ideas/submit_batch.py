@@ -26,6 +26,7 @@ from tortoise import connections
 
 from core import outbox
 from core.batching import Batcher
+from core.db import arrays
 from ideas.documents import TOPIC
 from ideas.submission import NewIdea, Stored, earlier_idea, kick_sync, write_one
 
@@ -36,8 +37,7 @@ MAX_BATCH = 500
 _WRITE = f"""
 WITH v AS (
     SELECT * FROM unnest(
-        $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-        $7::int[], $8::int[], $9::text[], $10::timestamptz[], $11::text[]
+        {arrays(1, *["text"] * 6, "int", "int", "text", "timestamptz", "text")}
     ) WITH ORDINALITY AS v(title, summary, body, field, tags, status,
                            author_id, unit_id, unit_path, at, key, n)
 ),
@@ -69,7 +69,7 @@ history AS (
 co AS (
     INSERT INTO idea_co_author (idea_id, member_id)
     SELECT new.id, c.member_id
-    FROM unnest($12::bigint[], $13::int[]) AS c(n, member_id) JOIN new USING (n)
+    FROM unnest({arrays(12, "bigint", "int")}) AS c(n, member_id) JOIN new USING (n)
 ),
 box AS (
     {outbox.record_sql("SELECT $14::text AS topic, id AS entity_id, at AS created_at FROM new")}
