@@ -4,8 +4,10 @@ how long.
 Staleness rule (written once, here): a process serves a round (its settings, visibility and
 whether it is frozen) and a rendered page of its board (rows `offset`..`offset+limit` and
 the number ranked) from memory for at most `TTL_S` = 1 second after reading them from the
-database and Redis. So a newly scored attempt, a published result or a rebuilt board shows
-on every page within 1 s, however many reads arrive; nothing invalidates the cache, so a
+database and Redis; one older than `RENEW_AFTER_S` is read again in the background while
+it still serves, so under load no reader waits for either to be read. So a newly scored
+attempt, a published result or a rebuilt board shows on every page within 1 s, however
+many reads arrive; nothing invalidates the cache, so a
 burst of scoring never makes reads pile up on Redis (CTFd's scoreboard does, clearing its
 cache on every answer). "My rank" is never cached: it is read on every request with one
 Redis round trip (`leaderboard.rank_of`). The database stays the truth: whether the board
@@ -23,7 +25,9 @@ this process remembers of the round at once (`leaderboard.generation`). Time is
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,7 +39,10 @@ from contests.models import Round
 from core import clock
 from core.load_once import LoadOnce, kept_within
 
+log = logging.getLogger("ideabank.board_reads")
+
 TTL_S = 1.0
+RENEW_AFTER_S = 0.5
 _MAX_ENTRIES = 10_000  # pages remembered per process (deep pages are rarely read twice)
 
 
@@ -58,6 +65,10 @@ class _Stamp:
             TTL_S, self.read_at, clock.now()
         ) and self.generation == leaderboard.generation(round_id)
 
+    def renew(self) -> bool:
+        """Old enough to be read again in the background (still served meanwhile)."""
+        return not kept_within(RENEW_AFTER_S, self.read_at, clock.now())
+
 
 def _stamp(round_id: int) -> _Stamp:
     return _Stamp(clock.now(), leaderboard.generation(round_id))
@@ -66,6 +77,7 @@ def _stamp(round_id: int) -> _Stamp:
 # round id → (when read, the round, whether its board is in Redis: None when not looked)
 _rounds: dict[int, tuple[_Stamp, Round, bool | None]] = {}
 _reading: dict[int, asyncio.Lock] = {}
+_renewing: dict[int, asyncio.Task[Round]] = {}
 _pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_ENTRIES)
 
 
@@ -74,6 +86,7 @@ def forget_all() -> None:
     with `core.load_once.forget_every_cache`)."""
     _rounds.clear()
     _reading.clear()
+    _renewing.clear()
 
 
 def row_json(row: Row, round_: Round) -> dict[str, Any]:
@@ -95,13 +108,28 @@ async def recent_round(round_id: int, *, board: bool = False) -> Round:
     its board is in Redis (and when not, ask the worker to rebuild it)."""
     hit = _rounds.get(round_id)
     if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
+        if hit[0].renew() and round_id not in _renewing:
+            renewal = asyncio.get_running_loop().create_task(
+                _read_round(round_id, board=hit[2] is not None), context=contextvars.Context()
+            )
+            _renewing[round_id] = renewal
+            renewal.add_done_callback(lambda done: _renewed(round_id, done))
         return hit[1]
+    return await _read_round(round_id, board=board)
+
+
+async def _read_round(round_id: int, *, board: bool) -> Round:
     # One read of the round per process at a time; the others wait and reuse it.
     if len(_reading) > _MAX_ENTRIES:
         _reading.clear()
     async with _reading.setdefault(round_id, asyncio.Lock()):
         hit = _rounds.get(round_id)
-        if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
+        if (
+            hit is not None
+            and hit[0].fresh(round_id)
+            and not hit[0].renew()
+            and (hit[2] is not None or not board)
+        ):
             return hit[1]
         read_at = clock.now()  # before reading: the bound holds from what was read
         round_ = await rounds.get_round(round_id)
@@ -115,6 +143,14 @@ async def recent_round(round_id: int, *, board: bool = False) -> Round:
             _rounds.clear()
         _rounds[round_id] = (stamp, round_, built)
         return round_
+
+
+def _renewed(round_id: int, renewal: asyncio.Task[Round]) -> None:
+    if _renewing.get(round_id) is renewal:
+        del _renewing[round_id]
+    if not renewal.cancelled() and renewal.exception() is not None:
+        # The copy kept serves until stale; then a read reads again and meets the error.
+        log.warning("renewing round %s failed", round_id, exc_info=renewal.exception())
 
 
 def _built(round_id: int) -> bool | None:
@@ -141,6 +177,7 @@ async def page(round_: Round, offset: int, limit: int) -> Page:
         fresh=lambda stamp: stamp.fresh(round_.id),
         stamp=lambda: _stamp(round_.id),
         load=lambda: _fetch_page(round_, offset, limit),
+        renew=_Stamp.renew,
     )
 
 

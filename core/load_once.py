@@ -8,11 +8,20 @@ of its own and readers await it shielded: a reader cancelled meanwhile (a client
 leaves it to the others. A failed load is not kept: its readers get the error and the next
 read loads again. Past `max_keys` keys everything kept is dropped at once. The staleness
 rule is each caller's own, written beside its code.
+
+Renewing ahead (`renew`): a caller may also say when a value still fresh is old enough to
+load again. The read that finds it so starts that load in the background and, like every
+read until the load ends, gets the kept value at once. A value read all the time is then
+renewed before it goes stale and no reader ever waits for its load (under load, the
+readers that waited for each renewal were the slowest answers of the board); one read
+rarely is loaded as before, by the read that finds it stale.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
 import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timedelta
@@ -21,6 +30,8 @@ from typing import Any, Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 S = TypeVar("S")
 V = TypeVar("V")
+
+log = logging.getLogger("ideabank.load_once")
 
 
 class LoadOnce(Generic[K, S, V]):
@@ -38,17 +49,30 @@ class LoadOnce(Generic[K, S, V]):
         fresh: Callable[[S], bool],
         stamp: Callable[[], S],
         load: Callable[[], Awaitable[V]],
+        renew: Callable[[S], bool] | None = None,
     ) -> V:
-        """The value kept for `key` if `fresh(its stamp)`; else the result of the load under
-        way for `key`, or of a new one: `stamp()` as it begins, then `load()`."""
+        """The value kept for `key` if `fresh(its stamp)` (and when `renew(its stamp)` too,
+        a load is started in the background unless one is under way); else the result of
+        the load under way for `key`, or of a new one: `stamp()` as it begins, then
+        `load()`."""
         kept = self._kept.get(key)
         if kept is not None and fresh(kept[0]):
+            if renew is not None and key not in self._loading and renew(kept[0]):
+                self._start(key, stamp, load).add_done_callback(_log_failure)
             return kept[1]
-        loading = self._loading.get(key)
-        if loading is None:
-            started = self._load(key, self._epoch, stamp, load)
-            loading = self._loading[key] = asyncio.ensure_future(started)
+        loading = self._loading.get(key) or self._start(key, stamp, load)
         return await asyncio.shield(loading)
+
+    def _start(
+        self, key: K, stamp: Callable[[], S], load: Callable[[], Awaitable[V]]
+    ) -> asyncio.Future[V]:
+        # A context of its own: the load outlives the read that started it, and must not
+        # run inside that read's transaction (tortoise#1855).
+        loading = asyncio.get_running_loop().create_task(
+            self._load(key, self._epoch, stamp, load), context=contextvars.Context()
+        )
+        self._loading[key] = loading
+        return loading
 
     async def _load(
         self, key: K, epoch: int, stamp: Callable[[], S], load: Callable[[], Awaitable[V]]
@@ -71,6 +95,13 @@ class LoadOnce(Generic[K, S, V]):
         self._epoch += 1
         self._kept.clear()
         self._loading.clear()
+
+
+def _log_failure(loading: asyncio.Future[Any]) -> None:
+    """A renewal nobody awaits: its failure is logged (the value kept serves until stale,
+    then a read loads again and gets the error itself)."""
+    if not loading.cancelled() and loading.exception() is not None:
+        log.warning("renewing a kept value failed", exc_info=loading.exception())
 
 
 _every: weakref.WeakSet[LoadOnce[Any, Any, Any]] = weakref.WeakSet()

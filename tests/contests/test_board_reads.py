@@ -140,3 +140,42 @@ async def test_my_rank_reads_arriving_together_share_one_round_trip_and_outlive_
     assert rows[0] is not None and rows[0].display_name == "Thành viên 0"
     assert rows[30] is None
     assert leaderboard._rank_batch.batches - before == 1
+
+
+async def test_a_page_half_a_second_old_answers_at_once_while_it_is_read_again(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    data = await quiz_round(client, w, contest_id)
+    started = (
+        await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
+    ).json()
+    await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
+    await run_worker(app)
+    round_ = await Round.get(id=int(str(data["id"])))
+    frozen = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    assert (await board_reads.page(round_, 0, 100)).total == 1
+
+    # Bob is scored by another process; Redis answers slowly from now on.
+    monkeypatch.setattr(leaderboard, "_changed", lambda round_id: None)
+    bob = Scored(10**6, w.bob.id, 1, 5, 1000, None, frozen)
+    await leaderboard.put(round_, [Entry(bob, "Trần Văn Bình", "Phường Ba Đình")])
+    release, renewed = asyncio.Event(), asyncio.Event()
+    real_page = leaderboard.page
+
+    async def slow(*args: Any, **kw: Any) -> tuple[list[leaderboard.Row], int]:
+        await release.wait()
+        found = await real_page(*args, **kw)
+        renewed.set()
+        return found
+
+    monkeypatch.setattr(leaderboard, "page", slow)
+    monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=0.6))
+    for _ in range(5):  # no read waits for Redis: the page kept answers
+        assert (await asyncio.wait_for(board_reads.page(round_, 0, 100), 1)).total == 1
+    release.set()
+    await asyncio.wait_for(renewed.wait(), 5)
+    await asyncio.sleep(0)  # the renewal keeps what it read
+    assert (await board_reads.page(round_, 0, 100)).total == 2

@@ -143,3 +143,72 @@ async def test_forget_every_cache_drops_what_every_cache_of_the_process_keeps() 
     assert (await read(first, "first"), await read(second, "second")) == (1, 1)  # kept
     forget_every_cache()
     assert (await read(first, "first"), await read(second, "second")) == (2, 2)
+
+
+async def test_a_value_due_for_renewal_serves_while_one_load_renews_it_in_the_background() -> None:
+    cache: LoadOnce[str, int, str] = LoadOnce()
+    loads = 0
+    age = 0  # the caller's clock: fresh below 10, due for renewal from 5
+    release = asyncio.Event()
+
+    async def load() -> str:
+        nonlocal loads
+        loads += 1
+        number = loads
+        if number > 1:
+            await release.wait()
+        return f"load {number}"
+
+    async def read() -> str:
+        return await cache.get(
+            "k",
+            fresh=lambda stamp: age - stamp < 10,
+            stamp=lambda: age,
+            load=load,
+            renew=lambda stamp: age - stamp >= 5,
+        )
+
+    assert await read() == "load 1"
+    age = 6  # due: every read gets the kept value at once, one renewal starts
+    assert [await read() for _ in range(3)] == ["load 1"] * 3
+    await asyncio.sleep(0)
+    assert loads == 2
+    release.set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert await read() == "load 2"  # the renewal is kept, stamped when it began (6)
+    age = 16  # stale: the read waits for a load of its own
+    assert await asyncio.wait_for(read(), 1) == "load 3"
+
+
+async def test_a_failed_renewal_keeps_the_old_value_until_stale_then_a_read_meets_the_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    cache: LoadOnce[str, int, str] = LoadOnce()
+    age = 0
+    failing = False
+
+    async def load() -> str:
+        if failing:
+            raise RuntimeError("database gone")
+        return "kept"
+
+    async def read() -> str:
+        return await cache.get(
+            "k",
+            fresh=lambda stamp: age - stamp < 10,
+            stamp=lambda: age,
+            load=load,
+            renew=lambda stamp: age - stamp >= 5,
+        )
+
+    assert await read() == "kept"
+    failing, age = True, 6
+    assert await read() == "kept"
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert "renewing a kept value failed" in caplog.text
+    assert await read() == "kept"  # still fresh
+    age = 10
+    with pytest.raises(RuntimeError, match="database gone"):
+        await read()
