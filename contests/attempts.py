@@ -20,7 +20,9 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -103,6 +105,9 @@ async def start(principal: Principal | None, round_id: int, now: datetime) -> St
             drawn, order = await _draw(contest.id, round_)
         try:
             async with in_transaction() as conn:
+                closes_at = await _closing_time(round_.id, conn)
+                if closes_at is None or now >= closes_at:
+                    raise RoundNotOpen()
                 attempt = await Attempt.create(
                     round_id=round_.id,
                     member_id=who.member_id,
@@ -113,13 +118,22 @@ async def start(principal: Principal | None, round_id: int, now: datetime) -> St
                     option_order=order,
                     answers={},
                     started_at=now,
-                    deadline=min(now + timedelta(seconds=round_.time_limit_s), round_.closes_at),
+                    deadline=min(now + timedelta(seconds=round_.time_limit_s), closes_at),
                     using_db=conn,
                 )
         except IntegrityError:
             continue  # another start of this member took the number: look again
         return Started(attempt, round_, drawn)
     raise NoAttemptsLeft()
+
+
+async def _closing_time(round_id: int, conn: BaseDBAsyncClient) -> datetime | None:
+    """The round's closing time as stored now. A start checks everything else on the round
+    as kept by `board_reads` (at most 1 s old), but the closing time is the one setting an
+    organiser may move (earlier too) while the round is open, and no attempt's deadline
+    may pass it (`rounds.update_round`): so the start reads it in its own transaction."""
+    found = await Round.filter(id=round_id).using_db(conn).values_list("closes_at", flat=True)
+    return cast(datetime, found[0]) if found else None
 
 
 async def own_attempt(principal: Principal | None, attempt_id: int) -> tuple[Attempt, Round]:

@@ -9,7 +9,7 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from contests import tasks
+from contests import board_reads, tasks
 from contests.models import Attempt, Question, Round, RoundUnit
 from core import clock
 from tests.contests.world import iso, quiz_contest, quiz_round, world
@@ -223,3 +223,25 @@ async def test_grace_is_the_rounds_own(client: httpx2.AsyncClient) -> None:
         f"/api/v1/rounds/{strict['id']}", json={"grace_s": 10}, headers=w.org_auth
     )
     assert r.status_code == 409  # open: only the close may move
+
+
+async def test_a_start_just_after_the_close_moved_earlier_gets_a_deadline_within_it(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w, n_questions=12)
+    now = clock.now()
+    round_ = await quiz_round(
+        client, w, contest_id, opens_at=iso(now - timedelta(minutes=5)), time_limit_s=900
+    )
+    await _start(client, round_["id"], w.alice_auth)  # her deadline: now + 15 minutes
+    clock.travel(timedelta(minutes=10))
+    await board_reads.recent_round(int(str(round_["id"])))  # this process keeps the round
+    sooner = clock.now() + timedelta(minutes=6)  # after Alice's deadline
+    r = await client.patch(
+        f"/api/v1/rounds/{round_['id']}", json={"closes_at": iso(sooner)}, headers=w.org_auth
+    )
+    assert r.status_code == 200, r.text
+    started = await _start(client, round_["id"], w.bob_auth)  # within the second
+    attempt = await Attempt.get(id=started["id"])
+    assert attempt.deadline == (await Round.get(id=round_["id"])).closes_at  # not now + 15
