@@ -17,25 +17,31 @@ from contests.models import Round
 from contests.ranking import Scored
 from contests.schemas import Leaderboard
 from core import clock
-from tests.contests.world import quiz_contest, quiz_round, world
+from tests.contests.world import World, quiz_contest, quiz_round, world
 from tests.support import run_worker
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
 
-async def test_a_page_is_at_most_one_second_old_and_my_rank_is_current(
-    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def _alice_scored(client: httpx2.AsyncClient, app: Starlette) -> tuple[World, Any]:
+    """A round whose board holds Alice's submitted and scored attempt."""
     w = await world()
     contest_id = await quiz_contest(client, w)
     data = await quiz_round(client, w, contest_id)
-    url = f"/api/v1/rounds/{data['id']}/leaderboard"
     started = (
         await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
     ).json()
     r = await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
     assert r.status_code == 202
     await run_worker(app)
+    return w, data
+
+
+async def test_a_page_is_at_most_one_second_old_and_my_rank_is_current(
+    client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w, data = await _alice_scored(client, app)
+    url = f"/api/v1/rounds/{data['id']}/leaderboard"
     clock.travel(timedelta(hours=3))
     r = await client.post(f"/api/v1/rounds/{data['id']}/results/publish", headers=w.org_auth)
     assert r.status_code == 200, r.text
@@ -145,14 +151,7 @@ async def test_my_rank_reads_arriving_together_share_one_round_trip_and_outlive_
 async def test_a_page_half_a_second_old_answers_at_once_while_it_is_read_again(
     client: httpx2.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    w = await world()
-    contest_id = await quiz_contest(client, w)
-    data = await quiz_round(client, w, contest_id)
-    started = (
-        await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
-    ).json()
-    await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
-    await run_worker(app)
+    w, data = await _alice_scored(client, app)
     round_ = await Round.get(id=int(str(data["id"])))
     frozen = clock.now()
     monkeypatch.setattr(clock, "now", lambda: frozen)

@@ -4,6 +4,7 @@ while the caller's rule finds it fresh; failures are not kept."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -145,6 +146,20 @@ async def test_forget_every_cache_drops_what_every_cache_of_the_process_keeps() 
     assert (await read(first, "first"), await read(second, "second")) == (2, 2)
 
 
+def _renewing_read(
+    cache: LoadOnce[str, int, str], load: Callable[[], Awaitable[str]], age: Callable[[], int]
+) -> Awaitable[str]:
+    """A read of key "k" by a caller whose clock is `age()`: fresh for 10, due for renewal
+    from 5."""
+    return cache.get(
+        "k",
+        fresh=lambda stamp: age() - stamp < 10,
+        stamp=age,
+        load=load,
+        renew=lambda stamp: age() - stamp >= 5,
+    )
+
+
 async def test_a_value_due_for_renewal_serves_while_one_load_renews_it_in_the_background() -> None:
     cache: LoadOnce[str, int, str] = LoadOnce()
     loads = 0
@@ -159,14 +174,8 @@ async def test_a_value_due_for_renewal_serves_while_one_load_renews_it_in_the_ba
             await release.wait()
         return f"load {number}"
 
-    async def read() -> str:
-        return await cache.get(
-            "k",
-            fresh=lambda stamp: age - stamp < 10,
-            stamp=lambda: age,
-            load=load,
-            renew=lambda stamp: age - stamp >= 5,
-        )
+    def read() -> Awaitable[str]:
+        return _renewing_read(cache, load, lambda: age)
 
     assert await read() == "load 1"
     age = 6  # due: every read gets the kept value at once, one renewal starts
@@ -193,14 +202,8 @@ async def test_a_failed_renewal_keeps_the_old_value_until_stale_then_a_read_meet
             raise RuntimeError("database gone")
         return "kept"
 
-    async def read() -> str:
-        return await cache.get(
-            "k",
-            fresh=lambda stamp: age - stamp < 10,
-            stamp=lambda: age,
-            load=load,
-            renew=lambda stamp: age - stamp >= 5,
-        )
+    def read() -> Awaitable[str]:
+        return _renewing_read(cache, load, lambda: age)
 
     assert await read() == "kept"
     failing, age = True, 6
