@@ -7,15 +7,15 @@ the number ranked) from memory for at most `TTL_S` = 1 second after reading them
 database and Redis; one older than `RENEW_AFTER_S` is read again in the background while
 it still serves, so under load no reader waits for either to be read. So a newly scored
 attempt, a published result or a rebuilt board shows on every page within 1 s, however
-many reads arrive; nothing invalidates the cache, so a
-burst of scoring never makes reads pile up on Redis (CTFd's scoreboard does, clearing its
-cache on every answer). "My rank" is never cached: it is read on every request with one
-Redis round trip (`leaderboard.rank_of`). The database stays the truth: whether the board
-is in Redis is checked with the round (at most once per `TTL_S`); a board missing there is
-rebuilt by the worker (`contests.rebuilds`, asked here), never by a read, and meanwhile
-pages come from the database (`board_sql`) and the answer says `"rebuilding": true` ("my
-rank" is null meanwhile, see `board_sql`). A frozen round's board is not rebuilt on read:
-its stored final ranks answer, exactly, with `"rebuilding": false` (`rebuilds.rebuilt_on_read`).
+many reads arrive; nothing invalidates the cache, so a burst of scoring never makes reads
+pile up on Redis (CTFd's scoreboard does, clearing its cache on every answer). "My rank"
+is never cached: it is read on every request with one Redis round trip
+(`leaderboard.rank_of`). The database stays the truth: whether the board is in Redis is
+looked at beside the round, under the same rule; a board missing there is rebuilt by the
+worker (`contests.rebuilds`, asked here), never by a read, and meanwhile pages come from
+the database (`board_sql`) and the answer says `"rebuilding": true` ("my rank" is null
+meanwhile, see `board_sql`). A frozen round's board is not rebuilt on read: its stored
+final ranks answer, exactly, with `"rebuilding": false` (`rebuilds.rebuilt_on_read`).
 
 Where the scorer runs in the same process (the embedded mode, tests), its writes drop what
 this process remembers of the round at once (`leaderboard.generation`). Time is
@@ -24,10 +24,7 @@ this process remembers of the round at once (`leaderboard.generation`). Time is
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,8 +35,6 @@ from contests.leaderboard import Row
 from contests.models import Round
 from core import clock
 from core.load_once import LoadOnce, kept_within
-
-log = logging.getLogger("ideabank.board_reads")
 
 TTL_S = 1.0
 RENEW_AFTER_S = 0.5
@@ -74,19 +69,9 @@ def _stamp(round_id: int) -> _Stamp:
     return _Stamp(clock.now(), leaderboard.generation(round_id))
 
 
-# round id → (when read, the round, whether its board is in Redis: None when not looked)
-_rounds: dict[int, tuple[_Stamp, Round, bool | None]] = {}
-_reading: dict[int, asyncio.Lock] = {}
-_renewing: dict[int, asyncio.Task[Round]] = {}
+_rounds: LoadOnce[int, _Stamp, Round] = LoadOnce(max_keys=_MAX_ENTRIES)
+_boards: LoadOnce[int, _Stamp, bool] = LoadOnce(max_keys=_MAX_ENTRIES)  # board in Redis?
 _pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_ENTRIES)
-
-
-def forget_all() -> None:
-    """Drop the rounds this process remembers (tests; its pages, like every `LoadOnce`, go
-    with `core.load_once.forget_every_cache`)."""
-    _rounds.clear()
-    _reading.clear()
-    _renewing.clear()
 
 
 def row_json(row: Row, round_: Round) -> dict[str, Any]:
@@ -101,69 +86,44 @@ def row_json(row: Row, round_: Round) -> dict[str, Any]:
     }
 
 
-async def recent_round(round_id: int, *, board: bool = False) -> Round:
+async def recent_round(round_id: int) -> Round:
     """`rounds.get_round`, read from the database at most once per `TTL_S` by this process
     (also for starts and autosaves: a round's window, limits and grace may be 1 s stale;
-    an attempt's deadline, once set, comes from the attempt). `board`: also look whether
-    its board is in Redis (and when not, ask the worker to rebuild it)."""
-    hit = _rounds.get(round_id)
-    if hit is not None and hit[0].fresh(round_id) and (hit[2] is not None or not board):
-        if hit[0].renew() and round_id not in _renewing:
-            renewal = asyncio.get_running_loop().create_task(
-                _read_round(round_id, board=hit[2] is not None), context=contextvars.Context()
-            )
-            _renewing[round_id] = renewal
-            renewal.add_done_callback(lambda done: _renewed(round_id, done))
-        return hit[1]
-    return await _read_round(round_id, board=board)
+    an attempt's deadline, once set, comes from the attempt, and a start reads the closing
+    time itself)."""
+    return await _rounds.get(
+        round_id,
+        fresh=lambda stamp: stamp.fresh(round_id),
+        stamp=lambda: _stamp(round_id),
+        load=lambda: rounds.get_round(round_id),
+        renew=_Stamp.renew,
+    )
 
 
-async def _read_round(round_id: int, *, board: bool) -> Round:
-    # One read of the round per process at a time; the others wait and reuse it.
-    if len(_reading) > _MAX_ENTRIES:
-        _reading.clear()
-    async with _reading.setdefault(round_id, asyncio.Lock()):
-        hit = _rounds.get(round_id)
-        if (
-            hit is not None
-            and hit[0].fresh(round_id)
-            and not hit[0].renew()
-            and (hit[2] is not None or not board)
-        ):
-            return hit[1]
-        read_at = clock.now()  # before reading: the bound holds from what was read
-        round_ = await rounds.get_round(round_id)
-        built: bool | None = None
-        if board:
-            built = await leaderboard.is_built(round_id)
-            if not built:
-                await rebuilds.request_for_read(round_)
-        stamp = _Stamp(read_at, leaderboard.generation(round_id))
-        if len(_rounds) > _MAX_ENTRIES:
-            _rounds.clear()
-        _rounds[round_id] = (stamp, round_, built)
-        return round_
+async def _board_built(round_: Round) -> bool:
+    """Whether the round's board is in Redis, as looked at most once per `TTL_S` by this
+    process; when it is not, the worker is asked to rebuild it."""
 
+    async def look() -> bool:
+        built = await leaderboard.is_built(round_.id)
+        if not built:
+            await rebuilds.request_for_read(round_)
+        return built
 
-def _renewed(round_id: int, renewal: asyncio.Task[Round]) -> None:
-    if _renewing.get(round_id) is renewal:
-        del _renewing[round_id]
-    if not renewal.cancelled() and renewal.exception() is not None:
-        # The copy kept serves until stale; then a read reads again and meets the error.
-        log.warning("renewing round %s failed", round_id, exc_info=renewal.exception())
-
-
-def _built(round_id: int) -> bool | None:
-    """Whether the round's board was in Redis when `recent_round` last looked (None: not
-    looked, or too long ago)."""
-    hit = _rounds.get(round_id)
-    return hit[2] if hit is not None and hit[0].fresh(round_id) else None
+    return await _boards.get(
+        round_.id,
+        fresh=lambda stamp: stamp.fresh(round_.id),
+        stamp=lambda: _stamp(round_.id),
+        load=look,
+        renew=_Stamp.renew,
+    )
 
 
 async def visible_round(principal: Principal | None, round_id: int) -> Round:
     """`rounds.visible_round` and `rounds.require_results_visible`, with the round read from
     the database at most once per `TTL_S` by this process."""
-    round_ = await recent_round(round_id, board=True)
+    round_ = await recent_round(round_id)
+    await _board_built(round_)  # looked beside the round: a lost board is asked back at once
     rounds.require_visible(principal, round_)
     rounds.require_results_visible(principal, round_)
     return round_
@@ -182,9 +142,7 @@ async def page(round_: Round, offset: int, limit: int) -> Page:
 
 
 async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
-    built = _built(round_.id)
-    if built is None:
-        built = await leaderboard.is_built(round_.id)
+    built = await _board_built(round_)
     rows, total = await leaderboard.page(round_, offset, limit, built=built)
     items = [row_json(r, round_) for r in rows]
     return Page(
@@ -199,7 +157,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
 async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
     """The member's own row with their current rank (never cached; see `board_sql` for
     while the board is rebuilt)."""
-    row = await leaderboard.rank_of(round_, member_id, built=_built(round_.id))
+    row = await leaderboard.rank_of(round_, member_id, built=await _board_built(round_))
     return row_json(row, round_) if row is not None else None
 
 

@@ -173,7 +173,7 @@ async def rebuild(round_: Round, keepalive: Keepalive | None = None) -> int:
 
 async def _ready(round_: Round, built: bool | None) -> bool:
     """Whether to read Redis. A caller passing `built` looked itself (and asked for the
-    rebuild, see `board_reads.recent_round`); else look here, and when the board is
+    rebuild, see `board_reads`); else look here, and when the board is
     missing ask the worker to rebuild it."""
     if built is None:
         built = await is_built(round_.id)

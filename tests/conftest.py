@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
-from contests import autosave, board_reads
+from contests import autosave
 from core import clock, db
 from core.load_once import forget_every_cache
 from core.settings import Settings
@@ -138,7 +138,6 @@ async def redis(app: Starlette, database: None) -> Redis:
 def fresh_process_state() -> Iterator[None]:
     """Caches and the clock start clean in every test."""
     principals.forget_all()
-    board_reads.forget_all()
     autosave.forget_all()
     forget_every_cache()
     clock.reset()
