@@ -32,7 +32,14 @@ def verdicts(results: dict[str, Any], score_rate: int) -> list[str]:
         for key, r in results.items()
         if key.startswith("board member at ")
     }
-    if any(rate >= READS_PER_S for rate in paced):
+    if paced and score_rate < SCORED_PER_S:
+        # Reads with fewer submits than the target's (`--score-rate 0`: reads alone) say
+        # how the reads fare on their own; they cannot meet or miss a target set under load.
+        lines.append(
+            f"top-100 + my rank at ≥ {READS_PER_S:,}/s: not judged (the target is with "
+            f"{SCORED_PER_S:,} submits/s scored; this run asked {score_rate:,}/s)"
+        )
+    elif any(rate >= READS_PER_S for rate in paced):
         rate = max(paced)
         r = paced[rate]
         met = (
@@ -50,7 +57,12 @@ def verdicts(results: dict[str, Any], score_rate: int) -> list[str]:
     else:
         lines.append(f"top-100 + my rank at ≥ {READS_PER_S:,}/s: not measured in this run")
     to_board = results.get("to board")
-    if to_board:
+    if to_board and score_rate < SCORED_PER_S:
+        lines.append(
+            f"submitted → on the board p95 < {TO_BOARD_P95_S:.0f} s: not judged (the target "
+            f"is at {SCORED_PER_S:,} submits/s; this run asked {score_rate:,}/s)"
+        )
+    elif to_board:
         met = to_board["p95"] < TO_BOARD_P95_S and scored >= 0.99 * SCORED_PER_S
         lines.append(
             f"submitted → on the board p95 < {TO_BOARD_P95_S:.0f} s at {SCORED_PER_S:,} "
