@@ -94,28 +94,59 @@ def describe(r: dict[str, Any]) -> str:
         cpu += f", worker CPU {r['worker_cpu_us']:,.0f} µs/req"
     if r.get("late"):
         cpu += f", {r['late']} sent > 5 ms late (all connections busy)"
+    if r.get("busy_cores") is not None:
+        cpu += (
+            f"; machine {r['busy_cores']:.2f} of {os.cpu_count()} cores busy, web processes"
+            f" waited {r['web_waited']:.2f} s/s for a core"
+        )
     return (
         f"{r['rate']:,.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms"
         f", {r['errors']} errors{cpu}"
     )
 
 
+def _processes(*roots: subprocess.Popen[bytes] | None) -> list[int]:
+    """These processes and their descendants (uvicorn's master and its web processes)."""
+    pids = [p.pid for p in roots if p is not None]
+    found = []
+    while pids:
+        pid = pids.pop()
+        found.append(pid)
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
 def cpu_seconds(*roots: subprocess.Popen[bytes] | None) -> float:
     """CPU time used so far by these processes and their children (the web processes):
     unlike rates, it hardly changes when other work shares the cores."""
     tick = os.sysconf("SC_CLK_TCK")
-    pids = [p.pid for p in roots if p is not None]
     total = 0.0
-    while pids:
-        pid = pids.pop()
-        try:
+    for pid in _processes(*roots):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
     return total
+
+
+def waited_seconds(*roots: subprocess.Popen[bytes] | None) -> float:
+    """Seconds the threads of these processes (and their children) have spent ready to run
+    but waiting for a core (the second field of each thread's `schedstat`)."""
+    total = 0
+    for pid in _processes(*roots):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+                    total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
+def machine_jiffies() -> tuple[int, int]:
+    """(busy, all) clock ticks of the whole machine so far: every process, the kernel and
+    its interrupts (`/proc/stat`; idle and I/O wait are the not-busy part)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(values) - values[3] - values[4], sum(values)
 
 
 def measured(
@@ -124,13 +155,22 @@ def measured(
     *args: Any,
     **kw: Any,
 ) -> dict[str, Any]:
-    """`run_wrk`, plus the CPU the web processes (and the worker) spent per request."""
-    before = cpu_seconds(web), cpu_seconds(worker)
+    """`run_wrk`, plus the CPU the web processes (and the worker) spent per request, how
+    busy the whole machine was (`busy_cores`, of `os.cpu_count()`), and how long the web
+    processes were ready to run but waited for a core (`web_waited`, seconds per second:
+    on a saturated machine that wait, not the code, is the tail of the latency)."""
+    before = cpu_seconds(web), cpu_seconds(worker), waited_seconds(web), machine_jiffies()
     result = run_wrk(*args, **kw)
+    after_machine = machine_jiffies()
     n = max(1, result["requests"])
     result["cpu_us"] = (cpu_seconds(web) - before[0]) / n * 1e6
     if worker is not None:
         result["worker_cpu_us"] = (cpu_seconds(worker) - before[1]) / n * 1e6
+    busy, total = (a - b for a, b in zip(after_machine, before[3], strict=True))
+    cores = os.cpu_count() or 1
+    result["busy_cores"] = busy / max(1, total) * cores
+    wall = total / cores / os.sysconf("SC_CLK_TCK")
+    result["web_waited"] = (waited_seconds(web) - before[2]) / max(wall, 1e-9)
     return result
 
 
