@@ -37,6 +37,7 @@ from core import clock
 from core.load_once import LoadOnce, kept_within
 
 TTL_S = 1.0
+COMPACT = (",", ":")  # JSON without spaces, as the rest of the API answers (Starlette's)
 RENEW_AFTER_S = 0.5
 _MAX_ENTRIES = 10_000  # pages remembered per process (deep pages are rarely read twice)
 
@@ -149,7 +150,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
         rows,
         total,
         round_.frozen_at is not None,
-        json.dumps(items, ensure_ascii=False).encode(),
+        json.dumps(items, ensure_ascii=False, separators=COMPACT).encode(),
         rebuilding=not built and rebuilds.rebuilt_on_read(round_),
     )
 
@@ -164,7 +165,7 @@ async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
 def render(found: Page, me: dict[str, Any] | None, offset: int, limit: int) -> bytes:
     """The API's `Leaderboard` as JSON, reusing the page's rendered items (bytes, joined
     as they are: the page is not copied into a new string and encoded again per read)."""
-    me_json = json.dumps(me, ensure_ascii=False) if me else "null"
+    me_json = json.dumps(me, ensure_ascii=False, separators=COMPACT) if me else "null"
     final = "true" if found.final else "false"
     rebuilding = "true" if found.rebuilding else "false"
     tail = (

@@ -126,6 +126,7 @@ def put_args(round_: Round, entries: Sequence[Entry]) -> list[str]:
                     "u": e.unit_name,
                 },
                 ensure_ascii=False,
+                separators=(",", ":"),  # a million of these rows stay in Redis
             ),
         ]
     return args

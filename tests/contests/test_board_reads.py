@@ -4,6 +4,7 @@ never stale, and a score written by this process shows at once."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,9 +66,12 @@ async def test_a_page_is_at_most_one_second_old_and_my_rank_is_current(
     monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=0.9))
     assert (await client.get(url, headers=w.alice_auth)).json()["total"] == 1
     monkeypatch.setattr(clock, "now", lambda: frozen + timedelta(seconds=1))
-    board = (await client.get(url, headers=w.alice_auth)).json()
+    r = await client.get(url, headers=w.alice_auth)
+    board = r.json()
     assert board["total"] == 2 and board["items"][0]["member"]["id"] == w.bob.id
     assert board["items"][1]["member"]["id"] == w.alice.id and board["me"]["rank"] == 2
+    # Compact UTF-8 JSON, as the rest of the API answers: no spaces, names not \u-escaped.
+    assert r.content == json.dumps(board, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 async def test_a_score_written_by_this_process_shows_at_once(
