@@ -171,7 +171,10 @@ class Attempt(Model):
     member_id: int
     unit_path = fields.CharField(max_length=200)
     number = fields.IntField()
-    status = fields.CharEnumField(AttemptStatus, max_length=16, db_index=True)
+    # Not indexed on its own: the attempts waiting to be scored, the only ones looked up by
+    # status across rounds, have their own small index (`quiz_attempt_waiting`, migration
+    # 0008), and every start, submit and scoring would write a whole-table index entry.
+    status = fields.CharEnumField(AttemptStatus, max_length=16)
     # Drawn questions in the order shown, and each question's option order.
     question_ids: list[int] = fields.JSONField(default=list)
     option_order: dict[str, list[int]] = fields.JSONField(default=dict)
@@ -180,7 +183,7 @@ class Attempt(Model):
     started_at = fields.DatetimeField()
     deadline = fields.DatetimeField()
     submitted_at = fields.DatetimeField(null=True)
-    scored_at = fields.DatetimeField(null=True, db_index=True)
+    scored_at = fields.DatetimeField(null=True)
     correct_count = fields.IntField(null=True)
     duration_ms = fields.IntField(null=True)
     final_rank = fields.IntField(null=True)

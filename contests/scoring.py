@@ -26,7 +26,6 @@ from datetime import datetime
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q
 
 from contests import counting, leaderboard, rebuilds, unit_board
 from contests.leaderboard import Entry, Keepalive
@@ -34,6 +33,7 @@ from contests.models import Attempt, AttemptStatus, Question, Round
 from contests.ranking import Scored
 from core import queue
 from core.db import is_postgres, update_rows
+from core.sql_params import in_dialect
 
 BATCH_SIZE = 500
 
@@ -64,10 +64,10 @@ async def answer_key(contest_id: int) -> dict[int, frozenset[int]]:
     return {int(qid): frozenset(correct or []) for qid, correct in rows}
 
 
-def _needs_scoring() -> Q:
-    return Q(scored_at__isnull=True) & Q(
-        status__in=[AttemptStatus.SUBMITTED, AttemptStatus.EXPIRED]
-    )
+# Waiting to be scored: submitted or expired, not scored yet. Written with its values in
+# the SQL, as the predicate of the index `quiz_attempt_waiting` (migration 0008), so that
+# both databases' planners can read the few waiting attempts along it.
+WAITING = "scored_at IS NULL AND status IN ('submitted', 'expired')"
 
 
 # What a batch reads of each waiting attempt (one query, names joined).
@@ -139,14 +139,28 @@ async def _earlier(round_: Round, batch: list[Entry]) -> list[Entry]:
 
 # The same read on PostgreSQL in plain SQL (along the index `quiz_attempt_waiting`):
 # asyncpg's values need no conversion but the two JSON documents.
-_WAITING_SQL = """
+_WAITING_SQL = f"""
 SELECT a.id, a.member_id, a.number, a.status, a.question_ids, a.answers, a.prediction,
        a.started_at, a.deadline, a.submitted_at, a.unit_path, m.display_name, u.name
 FROM quiz_attempt a JOIN member m ON m.id = a.member_id JOIN unit u ON u.id = m.unit_id
-WHERE a.round_id = $1 AND a.scored_at IS NULL AND a.status IN ('submitted', 'expired')
+WHERE a.round_id = $1 AND {WAITING}
   AND a.id > $3
 ORDER BY a.id LIMIT $2
-"""
+"""  # noqa: S608 - built from constants; every value is bound
+_WAITING_IDS_SQL = (
+    f"SELECT id FROM quiz_attempt WHERE round_id = $1 AND {WAITING} AND id > $2 "  # noqa: S608
+    "ORDER BY id LIMIT $3"
+)
+ROUNDS_WAITING_SQL = f"SELECT DISTINCT round_id FROM quiz_attempt WHERE {WAITING}"  # noqa: S608
+HAS_WAITING_SQL = f"SELECT 1 FROM quiz_attempt WHERE round_id = $1 AND {WAITING} LIMIT 1"  # noqa: S608
+# Each of these reads the attempts waiting to be scored along `quiz_attempt_waiting`
+# (tests/contests/test_waiting_index.py).
+WAITING_READS = {
+    "batch": _WAITING_SQL,
+    "batch ids (SQLite)": _WAITING_IDS_SQL,
+    "rounds": ROUNDS_WAITING_SQL,
+    "round": HAS_WAITING_SQL,
+}
 
 
 async def _waiting(round_: Round, batch_size: int, after: int) -> list[Sequence[Any]]:
@@ -166,11 +180,12 @@ async def _waiting(round_: Round, batch_size: int, after: int) -> list[Sequence[
             )
             for r in found
         ]
+    # SQLite: the waiting ids along the index, then their rows (names joined) by the ORM.
+    ids = await connections.get("default").execute_query_dict(
+        in_dialect(_WAITING_IDS_SQL), [round_.id, after, batch_size]
+    )
     return list(
-        await Attempt.filter(_needs_scoring(), round_id=round_.id, id__gt=after)
-        .order_by("id")
-        .limit(batch_size)
-        .values_list(*_WAITING)
+        await Attempt.filter(id__in=[r["id"] for r in ids]).order_by("id").values_list(*_WAITING)
     )
 
 
@@ -284,9 +299,12 @@ async def score_round(
 
 
 async def rounds_with_waiting() -> list[int]:
-    rows = await Attempt.filter(_needs_scoring()).distinct().values("round_id")
-    return sorted({int(r["round_id"]) for r in rows})
+    rows = await connections.get("default").execute_query_dict(ROUNDS_WAITING_SQL)
+    return sorted(int(r["round_id"]) for r in rows)
 
 
 async def has_waiting(round_id: int) -> bool:
-    return await Attempt.filter(_needs_scoring(), round_id=round_id).exists()
+    rows = await connections.get("default").execute_query_dict(
+        in_dialect(HAS_WAITING_SQL), [round_id]
+    )
+    return bool(rows)
