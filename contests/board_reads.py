@@ -25,9 +25,10 @@ this process remembers of the round at once (`leaderboard.generation`). Time is
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from accounts.permissions import Principal
 from contests import leaderboard, ranking, rebuilds, rounds
@@ -37,7 +38,6 @@ from core import clock
 from core.load_once import LoadOnce, kept_within
 
 TTL_S = 1.0
-COMPACT = (",", ":")  # JSON without spaces, as the rest of the API answers (Starlette's)
 RENEW_AFTER_S = 0.5
 _MAX_ENTRIES = 10_000  # pages remembered per process (deep pages are rarely read twice)
 
@@ -70,6 +70,23 @@ def _stamp(round_id: int) -> _Stamp:
     return _Stamp(clock.now(), leaderboard.generation(round_id))
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _kept(
+    cache: LoadOnce[K, _Stamp, V], key: K, round_id: int, load: Callable[[], Awaitable[V]]
+) -> Awaitable[V]:
+    """`cache.get` under the staleness rule above, for something of round `round_id`."""
+    return cache.get(
+        key,
+        fresh=lambda stamp: stamp.fresh(round_id),
+        stamp=lambda: _stamp(round_id),
+        load=load,
+        renew=_Stamp.renew,
+    )
+
+
 _rounds: LoadOnce[int, _Stamp, Round] = LoadOnce(max_keys=_MAX_ENTRIES)
 _boards: LoadOnce[int, _Stamp, bool] = LoadOnce(max_keys=_MAX_ENTRIES)  # board in Redis?
 _pages: LoadOnce[tuple[int, int, int], _Stamp, Page] = LoadOnce(max_keys=_MAX_ENTRIES)
@@ -92,13 +109,7 @@ async def recent_round(round_id: int) -> Round:
     (also for starts and autosaves: a round's window, limits and grace may be 1 s stale;
     an attempt's deadline, once set, comes from the attempt, and a start reads the closing
     time itself)."""
-    return await _rounds.get(
-        round_id,
-        fresh=lambda stamp: stamp.fresh(round_id),
-        stamp=lambda: _stamp(round_id),
-        load=lambda: rounds.get_round(round_id),
-        renew=_Stamp.renew,
-    )
+    return await _kept(_rounds, round_id, round_id, lambda: rounds.get_round(round_id))
 
 
 async def _board_built(round_: Round) -> bool:
@@ -111,13 +122,7 @@ async def _board_built(round_: Round) -> bool:
             await rebuilds.request_for_read(round_)
         return built
 
-    return await _boards.get(
-        round_.id,
-        fresh=lambda stamp: stamp.fresh(round_.id),
-        stamp=lambda: _stamp(round_.id),
-        load=look,
-        renew=_Stamp.renew,
-    )
+    return await _kept(_boards, round_.id, round_.id, look)
 
 
 async def visible_round(principal: Principal | None, round_id: int) -> Round:
@@ -133,12 +138,8 @@ async def visible_round(principal: Principal | None, round_id: int) -> Round:
 async def page(round_: Round, offset: int, limit: int) -> Page:
     """Rows `offset`..`offset+limit` of the board, as read at most `TTL_S` ago. Reads that
     find it stale at the same moment share one fetch (no stampede on Redis each second)."""
-    return await _pages.get(
-        (round_.id, offset, limit),
-        fresh=lambda stamp: stamp.fresh(round_.id),
-        stamp=lambda: _stamp(round_.id),
-        load=lambda: _fetch_page(round_, offset, limit),
-        renew=_Stamp.renew,
+    return await _kept(
+        _pages, (round_.id, offset, limit), round_.id, lambda: _fetch_page(round_, offset, limit)
     )
 
 
@@ -150,7 +151,7 @@ async def _fetch_page(round_: Round, offset: int, limit: int) -> Page:
         rows,
         total,
         round_.frozen_at is not None,
-        json.dumps(items, ensure_ascii=False, separators=COMPACT).encode(),
+        json.dumps(items, ensure_ascii=False, separators=leaderboard.COMPACT).encode(),
         rebuilding=not built and rebuilds.rebuilt_on_read(round_),
     )
 
@@ -165,7 +166,7 @@ async def my_row(round_: Round, member_id: int) -> dict[str, Any] | None:
 def render(found: Page, me: dict[str, Any] | None, offset: int, limit: int) -> bytes:
     """The API's `Leaderboard` as JSON, reusing the page's rendered items (bytes, joined
     as they are: the page is not copied into a new string and encoded again per read)."""
-    me_json = json.dumps(me, ensure_ascii=False, separators=COMPACT) if me else "null"
+    me_json = json.dumps(me, ensure_ascii=False, separators=leaderboard.COMPACT) if me else "null"
     final = "true" if found.final else "false"
     rebuilding = "true" if found.rebuilding else "false"
     tail = (

@@ -30,6 +30,9 @@ from core import queue, scripts
 from core.batching import Batcher
 
 PUT_CHUNK = 5000
+# JSON without spaces, for the rows kept here and the pages rendered from them
+# (`board_reads`), as the rest of the API answers (Starlette's JSONResponse).
+COMPACT = (",", ":")
 Keepalive = Callable[[], Awaitable[None]]
 
 
@@ -126,7 +129,7 @@ def put_args(round_: Round, entries: Sequence[Entry]) -> list[str]:
                     "u": e.unit_name,
                 },
                 ensure_ascii=False,
-                separators=(",", ":"),  # a million of these rows stay in Redis
+                separators=COMPACT,  # a million of these rows stay in Redis
             ),
         ]
     return args
