@@ -37,13 +37,23 @@ def _start_embedded(data_dir: Path) -> str:
     return str(_embedded.socket_file)
 
 
+def _limits_uri(url: str) -> str:
+    """`limits` names a unix socket `redis+unix://`, where redis-py and arq say `unix://`.
+
+    A server on the same machine is cheaper to reach over its unix socket than over
+    loopback TCP (docs/operations.md)."""
+    if url.startswith("unix://"):
+        return "async+redis+" + url
+    return "async+" + url
+
+
 def broker_for(settings: Settings) -> Broker:
     if settings.redis_url:
         url = settings.redis_url
         return Broker(
             arq=RedisSettings.from_dsn(url),
             url=url,
-            limits_uri="async+" + url,
+            limits_uri=_limits_uri(url),
         )
     socket = _start_embedded(settings.data_dir)
     return Broker(
