@@ -114,6 +114,14 @@ def forget_every_cache() -> None:
         cache.forget_all()
 
 
+async def settle_every_cache() -> None:
+    """Wait until the loads under way in this process end, renewals in the background
+    included (tests: what a renewal kept is then read without racing it)."""
+    loading = [future for cache in list(_every) for future in cache._loading.values()]
+    if loading:
+        await asyncio.gather(*loading, return_exceptions=True)
+
+
 def kept_within(ttl_s: float, read_at: datetime, now: datetime) -> bool:
     """The staleness rule of values kept for `ttl_s` seconds from when they were read: fresh
     from `read_at` until `ttl_s` later (a clock set back before `read_at` makes them stale)."""

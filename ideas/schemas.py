@@ -258,6 +258,7 @@ class StatsOut(BaseModel):
     by_status: dict[str, int]
     by_unit: list[UnitCount]
     by_month: dict[str, int]
+    counted_at: datetime  # statistics are counted at most 10 minutes ago (`ideas.stats`)
 
 
 class SimilarQuery(BaseModel):

@@ -1,9 +1,13 @@
 """Statistics of a unit subtree for organisers: ideas by field, status, child unit and month
 (the last 12 months), and members by child unit. Counted in the database (GROUP BY), so the
 cost does not grow with what is loaded into Python; but it grows with the subtree (0.5 s
-for the members of a national unit of 1M, measured), so a process answers with what it
-counted at most `TTL_S` ago (statistics, not a live view; reads arriving together share
-one count)."""
+for the members of a national unit of 1M, measured).
+
+Staleness rule (statistics, not a live view): a process answers with what it counted at
+most `STALE_S` ago, and a view finding the count older than `RENEW_S` recounts in the
+background while it is answered at once. An organiser who keeps a unit's statistics open
+never waits for a count; only the first view of a unit in `STALE_S` does. Reads arriving
+together share one count. `Stats.counted_at` says when it was counted (shown on the page)."""
 
 from __future__ import annotations
 
@@ -21,12 +25,14 @@ from core.sql_params import in_dialect, like_prefix
 from ideas.models import Idea
 
 MONTHS = 12
-TTL_S = 60.0
+RENEW_S = 60.0
+STALE_S = 600.0
 
 
 @dataclass
 class Stats:
     unit: Unit
+    counted_at: datetime
     total_ideas: int = 0
     total_members: int = 0
     by_field: dict[str, int] = field(default_factory=dict)
@@ -99,17 +105,18 @@ async def stats(who: Principal, unit_id: int | None) -> Stats:
     now = clock.now()
     return await _kept.get(
         unit.id,
-        fresh=lambda counted_at: kept_within(TTL_S, counted_at, now),
-        stamp=lambda: now,
-        load=lambda: _count(unit),
+        fresh=lambda counted_at: kept_within(STALE_S, counted_at, now),
+        stamp=clock.now,
+        load=lambda: _count(unit, clock.now()),
+        renew=lambda counted_at: not kept_within(RENEW_S, counted_at, now),
     )
 
 
 _kept: LoadOnce[int, datetime, Stats] = LoadOnce(max_keys=1000)
 
 
-async def _count(unit: Unit) -> Stats:
-    out = Stats(unit=unit)
+async def _count(unit: Unit, now: datetime) -> Stats:
+    out = Stats(unit=unit, counted_at=now)
     out.by_field = await _grouped("field", unit.path)
     out.by_status = await _grouped("status", unit.path)
     out.total_ideas = sum(out.by_status.values())

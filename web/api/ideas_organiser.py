@@ -110,6 +110,7 @@ def stats_out(s: Stats, participants: tuple[int, dict[int, int]]) -> StatsOut:
             for u, i, m in s.by_unit
         ],
         by_month=s.by_month,
+        counted_at=s.counted_at,
     )
 
 
