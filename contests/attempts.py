@@ -28,7 +28,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests import autosave, board_reads, question_banks, rounds
+from contests import autosave, board_reads, option_ids, question_banks, rounds
 from contests.errors import (
     AttemptClosed,
     AttemptNotFound,
@@ -154,20 +154,22 @@ def check_answers(
     prediction: int | None,
 ) -> dict[str, list[int]]:
     """Answers name questions of this attempt (`option_order`: its questions and their
-    options) and options of those questions, each at most once; the prediction lies within
-    the round's bounds. 422 naming the field otherwise."""
+    options) and options of those questions by the ids the attempt shows (`option_ids`),
+    each at most once; the prediction lies within the round's bounds. 422 naming the field
+    otherwise. The answers come back in the bank's option indices, as they are stored."""
     if len(answers) > MAX_ANSWERS:
         raise BadContest(fields={"answers": "Too many answers."})
     clean: dict[str, list[int]] = {}
     for key, chosen in answers.items():
         if key not in option_order:
             raise BadContest(fields={f"answers.{key}": "Not a question of this attempt."})
-        options = option_order[key]
-        if len(chosen) > len(options) or len(set(chosen)) != len(chosen):
+        order = option_order[key]
+        if len(chosen) > len(order) or len(set(chosen)) != len(chosen):
             raise BadContest(fields={f"answers.{key}": "An option is chosen twice."})
-        if any(o not in options for o in chosen):
+        bank = option_ids.to_bank(order, chosen)
+        if bank is None:
             raise BadContest(fields={f"answers.{key}": "Not an option of this question."})
-        clean[key] = sorted(chosen)
+        clean[key] = sorted(bank)
     if prediction is not None:
         if not round_.prediction_question:
             raise BadContest(fields={"prediction": "This round asks no prediction."})

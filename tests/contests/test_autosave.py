@@ -97,8 +97,13 @@ async def test_autosaves_of_several_members_at_once_each_keep_their_own(
     assert f"answers.{b_q[1]}" in replies[3].json()["error"]["fields"]
     stored_a = await Attempt.get(id=int(alice["id"]))
     stored_b = await Attempt.get(id=int(bob["id"]))
-    assert stored_a.answers == {a_q[0]: [0], a_q[1]: [1]}
-    assert stored_b.answers == {b_q[0]: [1]}
+    # Stored as the bank's option indices: the options each attempt showed with those ids.
+    order_a, order_b = stored_a.option_order, stored_b.option_order
+    assert stored_a.answers == {a_q[0]: [order_a[a_q[0]][0]], a_q[1]: [order_a[a_q[1]][1]]}
+    assert stored_b.answers == {b_q[0]: [order_b[b_q[0]][1]]}
+    # and shown back to the member with the ids they chose (resuming the attempt)
+    r = await client.post(f"/api/v1/rounds/{data['id']}/attempts", headers=w.alice_auth)
+    assert r.json()["answers"] == {a_q[0]: [0], a_q[1]: [1]}
 
 
 async def test_a_later_save_replaces_the_answer_to_the_same_question(
@@ -113,7 +118,8 @@ async def test_a_later_save_replaces_the_answer_to_the_same_question(
     r = await client.put(url, json={"answers": {first: [1, 2]}}, headers=auth)
     assert r.status_code == 200 and r.json()["saved"] == 1
     attempt = await Attempt.get(id=int(str(started["id"])))
-    assert attempt.answers == {first: [1, 2]}
+    order = attempt.option_order[first]
+    assert attempt.answers == {first: sorted([order[1], order[2]])}
 
 
 async def test_no_answer_is_saved_once_submitted(client: httpx2.AsyncClient) -> None:
@@ -128,4 +134,4 @@ async def test_no_answer_is_saved_once_submitted(client: httpx2.AsyncClient) -> 
     r = await client.put(url, json={"answers": {first: [1]}}, headers=auth)
     assert r.status_code == 409
     attempt = await Attempt.get(id=int(str(started["id"])))
-    assert attempt.answers == {first: [0]}
+    assert attempt.answers == {first: [attempt.option_order[first][0]]}

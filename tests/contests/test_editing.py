@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from contests import board_reads, tasks
 from contests.models import Attempt, Question, Round, RoundUnit
 from core import clock
-from tests.contests.world import iso, quiz_contest, quiz_round, world
+from tests.contests.world import answers_for, iso, quiz_contest, quiz_round, world
 from tests.support import run_worker
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
@@ -88,7 +88,7 @@ async def test_fixing_an_answer_key_rescores_through_the_worker(
     round_ = await quiz_round(client, w, contest_id, max_attempts=1)
     started = await _start(client, round_["id"], w.alice_auth)
     keys = {q.id: q.correct for q in await Question.filter(contest_id=contest_id)}
-    answers = {str(q["id"]): keys[q["id"]] for q in started["questions"]}
+    answers = await answers_for(started["questions"])
     await client.put(
         f"/api/v1/attempts/{started['id']}/answers", json={"answers": answers}, headers=w.alice_auth
     )

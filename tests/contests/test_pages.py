@@ -50,7 +50,11 @@ async def test_member_takes_a_quiz_without_javascript(
     attempt = await Attempt.get(member_id=w.alice.id)
     keys = {q.id: q.correct for q in await Question.filter(id__in=attempt.question_ids)}
     data = {"csrf_token": csrf, "action": "submit"}
-    data.update({f"q{qid}": str(keys[qid][0]) for qid in attempt.question_ids})
+    # the form names options by the attempt's own ids: the right one's place in its order
+    order = attempt.option_order
+    data.update(
+        {f"q{qid}": str(order[str(qid)].index(keys[qid][0])) for qid in attempt.question_ids}
+    )
     r = await client.post(attempt_url, data=data)
     assert r.status_code == 303
     await run_worker(app)

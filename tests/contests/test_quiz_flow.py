@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from contests import attempts, tasks
 from contests.models import Attempt, Question
 from core import clock
-from tests.contests.world import quiz_contest, quiz_round, world
+from tests.contests.world import answers_for, quiz_contest, quiz_round, world
 from tests.support import run_worker
 
 # arq's Worker.close() calls redis-py's deprecated close() (tests/support.run_worker).
@@ -22,11 +22,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:Depreca
 async def _answer_all_right(
     client: httpx2.AsyncClient, started: dict[str, Any], auth: dict[str, str]
 ) -> None:
-    keys = {
-        q.id: q.correct
-        for q in await Question.filter(id__in=[q["id"] for q in started["questions"]])
-    }
-    answers = {str(q["id"]): keys[q["id"]] for q in started["questions"]}
+    answers = await answers_for(started["questions"])
     r = await client.put(
         f"/api/v1/attempts/{started['id']}/answers", json={"answers": answers}, headers=auth
     )
@@ -277,3 +273,40 @@ async def test_every_overdue_attempt_expires_in_one_run(client: httpx2.AsyncClie
         f"/api/v1/attempts/{overdue[0]}/answers", json={"answers": {}}, headers=w.alice_auth
     )
     assert r.status_code == 409
+
+
+async def test_option_ids_are_the_attempts_own_and_say_nothing_of_the_bank_order(
+    client: httpx2.AsyncClient, app: Starlette
+) -> None:
+    """Options are named by their place in the attempt's shuffled order, so an id never
+    reveals where the right answer sits in the bank; answers, saved answers and the review
+    all speak those ids."""
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id, explanations_after_close=False)
+    r = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=w.alice_auth)
+    started = r.json()
+    bank = {q.id: q for q in await Question.filter(contest_id=contest_id)}
+    stored = await Attempt.get(id=started["id"])
+    for q in started["questions"]:
+        ids = [o["id"] for o in q["options"]]
+        assert ids == list(range(len(ids)))  # listed in the order shown, counted from 0
+        order = stored.option_order[str(q["id"])]
+        assert [o["text"] for o in q["options"]] == [bank[q["id"]].options[i] for i in order]
+    assert any(order != sorted(order) for order in stored.option_order.values())  # shuffled
+
+    answers = await answers_for(started["questions"])
+    r = await client.put(
+        f"/api/v1/attempts/{started['id']}/answers", json={"answers": answers}, headers=w.alice_auth
+    )
+    assert r.status_code == 200
+    resumed = await client.post(f"/api/v1/rounds/{round_['id']}/attempts", headers=w.alice_auth)
+    assert resumed.json()["answers"] == answers  # saved answers come back as sent
+    await client.post(f"/api/v1/attempts/{started['id']}/submit", headers=w.alice_auth)
+    await run_worker(app)
+    body = (await client.get(f"/api/v1/attempts/{started['id']}", headers=w.alice_auth)).json()
+    assert body["correct_count"] == 5
+    for item in body["review"]:
+        right = {bank[item["id"]].options[i] for i in bank[item["id"]].correct}
+        assert {o["text"] for o in item["options"] if o["id"] in item["correct"]} == right
+        assert item["chosen"] == item["correct"] == answers[str(item["id"])]

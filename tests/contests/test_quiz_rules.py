@@ -15,7 +15,15 @@ from contests import tasks
 from contests.models import Attempt, Contest, Question
 from core import clock
 from core.load_once import settle_every_cache
-from tests.contests.world import contest_body, iso, questions, quiz_contest, quiz_round, world
+from tests.contests.world import (
+    answers_for,
+    contest_body,
+    iso,
+    questions,
+    quiz_contest,
+    quiz_round,
+    world,
+)
 from tests.factories import bearer, member
 from tests.support import run_worker
 
@@ -28,11 +36,7 @@ async def _submit_all_right(
     r = await client.post(f"/api/v1/rounds/{round_id}/attempts", headers=auth)
     assert r.status_code == 201, r.text
     started: dict[str, Any] = r.json()
-    keys = {
-        q.id: q.correct
-        for q in await Question.filter(id__in=[q["id"] for q in started["questions"]])
-    }
-    answers = {str(q["id"]): keys[q["id"]] for q in started["questions"]}
+    answers = await answers_for(started["questions"])
     await client.put(
         f"/api/v1/attempts/{started['id']}/answers", json={"answers": answers}, headers=auth
     )

@@ -13,9 +13,9 @@ from starlette.applications import Starlette
 
 from accounts.models import Member, Unit
 from contests import counting, tasks, unit_board
-from contests.models import Attempt, Question, Round, RoundUnit
+from contests.models import Attempt, Round, RoundUnit
 from core import clock
-from tests.contests.world import World, quiz_contest, quiz_round, world
+from tests.contests.world import World, answers_for, quiz_contest, quiz_round, world
 from tests.factories import bearer, member
 from tests.support import run_worker
 
@@ -29,12 +29,7 @@ async def _take(
     r = await client.post(f"/api/v1/rounds/{round_id}/attempts", headers=auth)
     assert r.status_code == 201, r.text
     started = r.json()
-    keys = {q.id: q for q in await Question.filter(id__in=[q["id"] for q in started["questions"]])}
-    answers: dict[str, list[int]] = {}
-    for n, q in enumerate(started["questions"]):
-        correct = keys[q["id"]].correct
-        wrong = [i for i in range(len(keys[q["id"]].options)) if i not in correct][:1]
-        answers[str(q["id"])] = correct if n < right else wrong
+    answers = await answers_for(started["questions"], right)
     r = await client.put(
         f"/api/v1/attempts/{started['id']}/answers", json={"answers": answers}, headers=auth
     )

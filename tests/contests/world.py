@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx2
 
 from accounts.models import Member, RoleName
+from contests.models import Question
 from core import clock
 from tests.factories import Tree, bearer, member, unit_tree
 
@@ -108,3 +111,29 @@ async def quiz_round(
     assert r.status_code == 201, r.text
     data: dict[str, object] = r.json()
     return data
+
+
+def shown_ids(shown: Mapping[str, Any], texts: Iterable[str]) -> list[int]:
+    """The ids with which an attempt shows the options of these texts (its own ids)."""
+    wanted = set(texts)
+    return [int(o["id"]) for o in shown["options"] if o["text"] in wanted]
+
+
+async def answers_for(
+    shown: list[dict[str, Any]], right: int | None = None
+) -> dict[str, list[int]]:
+    """What a member who knows the answers sends for the questions an attempt shows: the
+    right options (found by their texts) for the first `right` questions (all by default),
+    one wrong option for the others."""
+    bank = {q.id: q for q in await Question.filter(id__in=[q["id"] for q in shown])}
+    answers: dict[str, list[int]] = {}
+    for n, q in enumerate(shown):
+        known = bank[q["id"]]
+        good = [known.options[i] for i in known.correct]
+        if right is None or n < right:
+            answers[str(q["id"])] = shown_ids(q, good)
+        else:
+            answers[str(q["id"])] = [
+                next(int(o["id"]) for o in q["options"] if o["text"] not in good)
+            ]
+    return answers

@@ -19,6 +19,7 @@ import contests.documents  # noqa: F401  (registers the "contest" search source)
 from contests import (
     attempts,
     board_reads,
+    option_ids,
     question_banks,
     ranking,
     rounds,
@@ -83,8 +84,10 @@ def questions_out(attempt: Attempt, qs: list[Question]) -> list[QuestionOut]:
             id=q.id,
             text=q.text,
             options=[
-                OptionOut(id=i, text=q.options[i])
-                for i in attempt.option_order.get(str(q.id), range(len(q.options)))
+                OptionOut(id=shown, text=text)
+                for shown, text in option_ids.shown_options(
+                    option_ids.order_of(attempt.option_order, q.id, len(q.options)), q.options
+                )
             ],
         )
         for q in qs
@@ -102,7 +105,7 @@ def started_out(started: attempts.Started, now: datetime) -> AttemptStarted:
         remaining_s=max(0, int((a.deadline - now).total_seconds())),
         prediction_question=started.round.prediction_question,
         questions=questions_out(a, started.questions),
-        answers=a.answers,
+        answers=option_ids.answers_shown(a.option_order, a.answers),
         prediction=a.prediction,
     )
 
@@ -112,17 +115,19 @@ async def attempt_out(attempt: Attempt, round_: Round, now: datetime) -> Attempt
     review = None
     if rounds.explanations_visible(round_, attempt, now):
         qs = await question_banks.picked(round_.contest_id, attempt.question_ids)
-        review = [
-            ReviewItem(
-                id=q.id,
-                text=q.text,
-                options=out.options,
-                chosen=attempt.answers.get(str(q.id), []),
-                correct=q.correct,
-                explanation=q.explanation,
+        review = []
+        for q, out in zip(qs, questions_out(attempt, qs), strict=True):
+            order = option_ids.order_of(attempt.option_order, q.id, len(q.options))
+            review.append(
+                ReviewItem(
+                    id=q.id,
+                    text=q.text,
+                    options=out.options,
+                    chosen=option_ids.to_shown(order, attempt.answers.get(str(q.id), [])),
+                    correct=option_ids.to_shown(order, q.correct),
+                    explanation=q.explanation,
+                )
             )
-            for q, out in zip(qs, questions_out(attempt, qs), strict=True)
-        ]
     rank = attempt.final_rank if published else None
     return AttemptOut(
         id=attempt.id,

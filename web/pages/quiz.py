@@ -19,6 +19,7 @@ from contests import (
     attempts,
     board_reads,
     leaderboard,
+    option_ids,
     participation,
     question_banks,
     ranking,
@@ -134,6 +135,7 @@ async def attempt_page(request: Request) -> Response:
             "quiz/take.html",
             {
                 "attempt": attempt,
+                "answers": option_ids.answers_shown(attempt.option_order, attempt.answers),
                 "round": round_,
                 "questions": questions_out(attempt, qs),
                 "multi": {q.id: len(q.correct) > 1 for q in qs},
