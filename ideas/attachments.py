@@ -4,7 +4,8 @@ The type is decided by the file's first bytes, never by its name or the declared
 PNG, JPEG, GIF, WebP, PDF, Office Open XML (a zip holding word/, xl/ or ppt/) and legacy
 Office (OLE2). Anything else (an .exe renamed .pdf, a script) is refused with 422; a file
 over `MAX_ATTACHMENT_BYTES` with 413. Authors attach while the idea is editable; a file is
-served to whoever may see the idea.
+served to whoever may see the idea. An upload takes an Idempotency-Key
+(`ideas.idempotency`): a retry answers with the file stored the first time.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
 from accounts.permissions import Principal
 from core import clock
+from ideas import idempotency
 from ideas.access import authored_idea, visible_idea
 from ideas.errors import (
     AttachmentNotFound,
@@ -22,6 +27,7 @@ from ideas.errors import (
     NotEditable,
     TooManyAttachments,
 )
+from ideas.idempotency import Kind
 from ideas.models import Attachment
 from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from ideas.storage import Storage
@@ -65,8 +71,18 @@ def clean_name(name: str) -> str:
 
 
 async def attach(
-    who: Principal, idea_id: int, filename: str, data: bytes, storage: Storage
+    who: Principal,
+    idea_id: int,
+    filename: str,
+    data: bytes,
+    storage: Storage,
+    key: str | None = None,
 ) -> Attachment:
+    """Attach a file to the idea (the rules: module doc); `key`: the Idempotency-Key."""
+    key = idempotency.clean_key(key)
+    earlier = await idempotency.made_before(who.member_id, key, Kind.ATTACHMENT, idea_id)
+    if earlier is not None:
+        return await _earlier(earlier, idea_id)
     idea = await authored_idea(idea_id, who)
     if idea.status not in EDITABLE_STATUSES:
         raise NotEditable()
@@ -77,20 +93,46 @@ async def attach(
         raise BadFileType(fields={"file": BadFileType.message})
     if await Attachment.filter(idea_id=idea.id).count() >= MAX_ATTACHMENTS:
         raise TooManyAttachments()
-    key = await storage.put(data, kind[1])
+    stored = await storage.put(data, kind[1])
+    now = clock.now()
     try:
-        return await Attachment.create(
-            idea_id=idea.id,
-            filename=clean_name(filename),
-            content_type=kind[0],
-            size=len(data),
-            storage_key=key,
-            uploaded_by_id=who.member_id,
-            created_at=clock.now(),
-        )
-    except Exception:
-        await storage.delete(key)
+        async with in_transaction() as conn:
+            row = await Attachment.create(
+                idea_id=idea.id,
+                filename=clean_name(filename),
+                content_type=kind[0],
+                size=len(data),
+                storage_key=stored,
+                uploaded_by_id=who.member_id,
+                created_at=now,
+                using_db=conn,
+            )
+            if key is not None:
+                await idempotency.remember(
+                    conn,
+                    who.member_id,
+                    key,
+                    Kind.ATTACHMENT,
+                    idea_id=idea.id,
+                    made_id=row.id,
+                    at=now,
+                )
+    except Exception as exc:
+        await storage.delete(stored)
+        if isinstance(exc, IntegrityError):
+            earlier = await idempotency.made_before(who.member_id, key, Kind.ATTACHMENT, idea.id)
+            if earlier is not None:
+                return await _earlier(earlier, idea.id)
         raise
+    return row
+
+
+async def _earlier(attachment_id: int, idea_id: int) -> Attachment:
+    """The file an earlier upload with the same key stored (404 once it was removed)."""
+    row = await Attachment.get_or_none(id=attachment_id, idea_id=idea_id)
+    if row is None:
+        raise AttachmentNotFound()
+    return row
 
 
 async def remove(who: Principal, idea_id: int, attachment_id: int, storage: Storage) -> None:

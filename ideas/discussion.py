@@ -4,6 +4,9 @@ Comments: anyone reads the visible comments of a visible idea; members post on p
 ideas. Reports: a member reports an idea or a comment once; when `REPORTS_TO_HIDE`
 different members have reported the same item (and no organiser has decided on it yet),
 the item is hidden until an organiser restores or hides it for good (`moderation.py`).
+Posting and reporting take an Idempotency-Key (`ideas.idempotency`). A comment, or a
+comment hidden by reports, changes the idea's comment count, which its search document
+carries: the idea is recorded in the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from tortoise.transactions import in_transaction
 from accounts.models import Member
 from accounts.permissions import Principal
 from core import clock
+from ideas import idempotency
 from ideas.access import visible_idea
-from ideas.errors import AlreadyReported, CommentNotFound, NotOpenForVotes
+from ideas.errors import AlreadyReported, CommentNotFound, KeyReused, NotOpenForVotes
+from ideas.idempotency import Kind
 from ideas.models import Comment, Idea, IdeaStatus, Report, StatusChange
 from ideas.rules import PUBLIC_STATUSES, REPORTS_TO_HIDE
 from ideas.service import touched
@@ -38,24 +43,69 @@ async def comments(
     return [(c, str(names.get(c.author_id, ""))) for c in rows], total
 
 
-async def post_comment(who: Principal, idea_id: int, body: str) -> Comment:
+async def post_comment(who: Principal, idea_id: int, body: str, key: str | None = None) -> Comment:
+    """A member's comment on a public idea; `key`: the Idempotency-Key (a key used before
+    answers with that earlier comment)."""
+    key = idempotency.clean_key(key)
+    earlier = await idempotency.made_before(who.member_id, key, Kind.COMMENT, idea_id)
+    if earlier is not None:
+        return await Comment.get(id=earlier)
     idea = await visible_idea(idea_id, who)
     if idea.status not in PUBLIC_STATUSES:
         raise NotOpenForVotes()
-    async with in_transaction() as conn:
-        comment = await Comment.create(
-            idea_id=idea.id,
-            author_id=who.member_id,
-            body=body,
-            created_at=clock.now(),
-            using_db=conn,
-        )
-        await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") + 1)
+    now = clock.now()
+    try:
+        async with in_transaction() as conn:
+            comment = await Comment.create(
+                idea_id=idea.id, author_id=who.member_id, body=body, created_at=now, using_db=conn
+            )
+            if key is not None:
+                await idempotency.remember(
+                    conn,
+                    who.member_id,
+                    key,
+                    Kind.COMMENT,
+                    idea_id=idea.id,
+                    made_id=comment.id,
+                    at=now,
+                )
+            await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") + 1)
+            await touched(conn, idea.id)
+    except IntegrityError:
+        earlier = await idempotency.made_before(who.member_id, key, Kind.COMMENT, idea.id)
+        if earlier is None:
+            raise
+        return await Comment.get(id=earlier)
+    await kick_sync()
     return comment
 
 
-async def report_idea(who: Principal, idea_id: int, reason: str) -> tuple[Report, bool]:
-    """Report an idea; (the report, whether the idea is now hidden)."""
+async def _reported_before(
+    who: Principal, key: str | None, idea_id: int | None, comment_id: int | None
+) -> tuple[Report, bool] | None:
+    """The answer to a report made before with this Idempotency-Key, as it is now: (the
+    report, whether the item it reports is hidden); None when the key is new or absent."""
+    earlier = await idempotency.made_before(who.member_id, key, Kind.REPORT, idea_id)
+    if earlier is None:
+        return None
+    report = await Report.get(id=earlier)
+    if report.comment_id != comment_id:  # the key reported another item
+        raise KeyReused()
+    if report.comment_id is None:
+        idea = await Idea.get(id=report.idea_id)
+        return report, idea.status == IdeaStatus.HIDDEN
+    comment = await Comment.get(id=report.comment_id)
+    return report, comment.hidden
+
+
+async def report_idea(
+    who: Principal, idea_id: int, reason: str, key: str | None = None
+) -> tuple[Report, bool]:
+    """Report an idea; (the report, whether the idea is now hidden). `key`: the
+    Idempotency-Key (a key used before answers with that earlier report)."""
+    key = idempotency.clean_key(key)
+    if (again := await _reported_before(who, key, idea_id, None)) is not None:
+        return again
     idea = await visible_idea(idea_id, who)
     # NULL comment ids never collide in the unique constraint, so check idea reports here.
     if await Report.exists(idea_id=idea.id, comment_id__isnull=True, member_id=who.member_id):
@@ -72,6 +122,16 @@ async def report_idea(who: Principal, idea_id: int, reason: str) -> tuple[Report
                 created_at=clock.now(),
                 using_db=conn,
             )
+            if key is not None:
+                await idempotency.remember(
+                    conn,
+                    who.member_id,
+                    key,
+                    Kind.REPORT,
+                    idea_id=idea.id,
+                    made_id=report.id,
+                    at=report.created_at,
+                )
             open_reports = (
                 await Report.filter(
                     idea_id=idea.id, comment_id__isnull=True, resolved_at__isnull=True
@@ -93,13 +153,22 @@ async def report_idea(who: Principal, idea_id: int, reason: str) -> tuple[Report
                 await touched(conn, idea.id)
                 hidden = True
     except IntegrityError as exc:
+        if (again := await _reported_before(who, key, idea.id, None)) is not None:
+            return again
         raise AlreadyReported() from exc
     if hidden:
         await kick_sync()
     return report, hidden
 
 
-async def report_comment(who: Principal, comment_id: int, reason: str) -> tuple[Report, bool]:
+async def report_comment(
+    who: Principal, comment_id: int, reason: str, key: str | None = None
+) -> tuple[Report, bool]:
+    """Report a comment; (the report, whether the comment is now hidden). `key`: as for
+    `report_idea`."""
+    key = idempotency.clean_key(key)
+    if (again := await _reported_before(who, key, None, comment_id)) is not None:
+        return again
     comment = await Comment.get_or_none(id=comment_id, hidden=False)
     if comment is None:
         raise CommentNotFound()
@@ -118,6 +187,16 @@ async def report_comment(who: Principal, comment_id: int, reason: str) -> tuple[
                 created_at=clock.now(),
                 using_db=conn,
             )
+            if key is not None:
+                await idempotency.remember(
+                    conn,
+                    who.member_id,
+                    key,
+                    Kind.REPORT,
+                    idea_id=idea.id,
+                    made_id=report.id,
+                    at=report.created_at,
+                )
             open_reports = (
                 await Report.filter(comment_id=comment.id, resolved_at__isnull=True)
                 .using_db(conn)
@@ -126,7 +205,12 @@ async def report_comment(who: Principal, comment_id: int, reason: str) -> tuple[
             if open_reports >= REPORTS_TO_HIDE:
                 await Comment.filter(id=comment.id).using_db(conn).update(hidden=True)
                 await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") - 1)
+                await touched(conn, idea.id)
                 hidden = True
     except IntegrityError as exc:
+        if (again := await _reported_before(who, key, idea.id, comment.id)) is not None:
+            return again
         raise AlreadyReported() from exc
+    if hidden:
+        await kick_sync()
     return report, hidden

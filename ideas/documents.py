@@ -1,7 +1,10 @@
 """The idea bank's search source: topic "idea" → index "ideas" (see search/sources.py).
 
 Only public ideas are documents; `load` answers None for any other (draft, hidden,
-withdrawn, merged, gone), so the sync deletes them from the index.
+withdrawn, merged, gone), so the sync deletes them from the index. A document carries what
+a list item shows (`ideas.present.card`): the author's and the unit's id and name, the vote
+and comment counts and the times, so a page of the list is read from the index alone. Every
+write that changes one of them records the idea in the outbox (`ideas.service.touched`).
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ def to_document(idea: Idea, author_name: str, unit_name: str, hot: float) -> Doc
         "unit_path": idea.unit_path,
         "year": idea.created_at.year,
         "created_at": int(idea.created_at.timestamp()),
+        "updated_at": int(idea.updated_at.timestamp()),
         "votes": idea.votes,
+        "comments": idea.comments,
         "hot": hot,
+        "author_id": idea.author_id,
         "author_name": author_name,
         "unit_name": unit_name,
         "unit_id": idea.unit_id,

@@ -92,3 +92,8 @@ class FileTooLarge(IdeasError, TooLarge):
 class BadFileType(IdeasError, Invalid):
     code = "bad_file_type"
     message = "Only images (PNG, JPEG, GIF, WebP) and PDF or Office documents are accepted."
+
+
+class KeyReused(IdeasError, Conflict):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used for another request."

@@ -184,9 +184,11 @@ class StatusChange(Model):
 
 
 class SubmissionKey(Model):
-    # An `Idempotency-Key` a member sent with a new idea, written in the same transaction
-    # as the idea. The unique (member, key) pair is what makes two requests with the same
-    # key give one idea: the loser of a race finds the winner's row (ideas.submission).
+    # An `Idempotency-Key` a member sent with a write, stored in the same transaction as
+    # what the write made (the rule: ideas.idempotency). The unique (member, key) pair is
+    # what makes two requests with the same key make one thing: the loser of a race finds
+    # the winner's row. `kind` says what was made: "idea" (the idea is `idea`), or a
+    # "comment", "report", "vote" or "attachment" on `idea`, whose id is `made_id`.
 
     id = fields.BigIntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
@@ -198,6 +200,8 @@ class SubmissionKey(Model):
         "ideas.Idea", related_name="submission_keys", on_delete=fields.CASCADE
     )
     idea_id: int
+    kind = fields.CharField(max_length=16, default="idea", db_default="idea")
+    made_id = fields.BigIntField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:

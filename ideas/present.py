@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from accounts.models import Member, Unit
 from ideas.identity import neutral_filename
 from ideas.markdown import render
 from ideas.models import Attachment, Idea, IdeaCoAuthor, StatusChange
 from ideas.schemas import AttachmentOut, HistoryOut, IdeaCard, IdeaOut, Person, UnitRef
-from search.port import SearchHit
+from search.port import SearchHit, document_time
 
 
 def attachment_url(row: Attachment) -> str:
@@ -91,9 +89,12 @@ async def history(idea_id: int) -> list[HistoryOut]:
 
 
 def card(hit: SearchHit, hidden: frozenset[int]) -> IdeaCard:
-    """A list item; `hidden` = ideas whose authors the viewer may not see (`ideas.identity`)."""
+    """A list item, from the idea's search document alone (`ideas.documents`); `hidden` =
+    ideas whose authors the viewer may not see (`ideas.identity`)."""
     doc = hit.document
     hide = hit.id in hidden
+    author_name = "" if hide else str(doc.get("author_name", ""))
+    unit_name = "" if hide else str(doc.get("unit_name", ""))
     return IdeaCard(
         id=hit.id,
         title=str(doc.get("title", "")),
@@ -103,10 +104,14 @@ def card(hit: SearchHit, hidden: frozenset[int]) -> IdeaCard:
         field=str(doc.get("field", "")),
         status=str(doc.get("status", "")),
         tags=[str(t) for t in doc.get("tags") or []],
+        author=Person(id=0 if hide else int(doc.get("author_id") or 0), display_name=author_name),
+        unit=UnitRef(id=0 if hide else int(doc.get("unit_id") or 0), name=unit_name),
         votes=int(doc.get("votes") or 0),
+        comments=int(doc.get("comments") or 0),
         unit_path="" if hide else str(doc.get("unit_path", "")),
-        author_name="" if hide else str(doc.get("author_name", "")),
-        unit_name="" if hide else str(doc.get("unit_name", "")),
-        created_at=datetime.fromtimestamp(int(doc.get("created_at") or 0), UTC),
+        author_name=author_name,
+        unit_name=unit_name,
+        created_at=document_time(doc),
+        updated_at=document_time(doc, "updated_at" if "updated_at" in doc else "created_at"),
         authors_hidden=hide,
     )

@@ -103,9 +103,11 @@ async def decide(who: Principal, idea_id: int, comment_id: int | None, decision:
             if decision == "restore" and comment.hidden:
                 await Comment.filter(id=comment.id).using_db(conn).update(hidden=False)
                 await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") + 1)
+                await touched(conn, idea.id)  # its comment count, in its search document
             elif decision == "hide" and not comment.hidden:
                 await Comment.filter(id=comment.id).using_db(conn).update(hidden=True)
                 await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") - 1)
+                await touched(conn, idea.id)
             await (
                 Report.filter(comment_id=comment.id, resolved_at__isnull=True)
                 .using_db(conn)

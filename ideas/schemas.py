@@ -130,6 +130,8 @@ class IdeaOut(BaseModel):
 
 
 class IdeaCard(BaseModel):
+    """A list item: an idea (API.md's shape, without the body) and what a list shows."""
+
     id: int
     title: str
     title_html: str
@@ -138,11 +140,15 @@ class IdeaCard(BaseModel):
     field: str
     status: str
     tags: list[str]
+    author: Person
+    unit: UnitRef
     votes: int
+    comments: int
     unit_path: str
-    author_name: str
-    unit_name: str
+    author_name: str = Field(description="the same as author.display_name")
+    unit_name: str = Field(description="the same as unit.name")
     created_at: datetime
+    updated_at: datetime
     authors_hidden: bool = False
 
 

@@ -1,14 +1,12 @@
-"""Submitting a new idea: what is stored, the Idempotency-Key rule, the 201 answer.
+"""Submitting a new idea: what is stored, its Idempotency-Key, the 201 answer.
 
 The rule, written once: a member's new idea is stored together with its status-history row
 ("" → its status), its co-author rows and its outbox row (topic "idea", so the search sync
 learns of it) in ONE transaction, and the answer is given only after that transaction
 committed. The idea belongs to the member's unit (`unit_id`, and `unit_path` copied from
-it). With an `Idempotency-Key`, the same transaction stores the (member, key) pair, which is
-unique: when the pair exists already (an earlier request, or a concurrent one that committed
-first), nothing else is stored and the answer is that earlier idea. So any number of
-requests with one key, in sequence or at the same moment, make exactly one idea. Keys are
-kept as long as their idea.
+it). With an `Idempotency-Key`, the same transaction stores the (member, key) pair, and a
+key used before answers with that earlier idea (the rule: `ideas.idempotency`). So any
+number of requests with one key, in sequence or at the same moment, make exactly one idea.
 
 Two ways to write it, one rule:
 - grouped (PostgreSQL, `ideas.submit_batch`): concurrent submissions of a web process are
@@ -31,13 +29,13 @@ from tortoise.transactions import in_transaction
 from accounts.models import Member, Unit
 from accounts.permissions import Principal
 from core import clock, outbox
+from ideas import idempotency
 from ideas.documents import TOPIC
 from ideas.errors import InvalidIdea
+from ideas.idempotency import Kind, clean_key
 from ideas.markdown import render
-from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange, SubmissionKey
+from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange
 from ideas.schemas import IdeaIn, IdeaOut, Person, UnitRef
-
-MAX_KEY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -102,12 +100,6 @@ async def co_authors(ids: list[int], author_id: int) -> list[tuple[int, str]]:
     return [(i, str(names[i])) for i in wanted]
 
 
-def clean_key(raw: str | None) -> str | None:
-    """The Idempotency-Key as stored (trimmed, at most MAX_KEY_CHARS), or None."""
-    key = (raw or "").strip()[:MAX_KEY_CHARS]
-    return key or None
-
-
 async def submit(who: Principal, data: IdeaIn, key: str | None = None) -> Submission:
     """Store a new idea by `who` (the rule: module doc); `key` is the Idempotency-Key."""
     from core.db import is_postgres
@@ -167,12 +159,14 @@ async def write_one(idea: NewIdea) -> Stored:
             if idea.key is not None:
                 # A concurrent request with the same key waits here until ours commits, then
                 # fails: its whole transaction, idea included, is rolled back.
-                await SubmissionKey.create(
-                    member_id=idea.author_id,
-                    key=idea.key,
+                await idempotency.remember(
+                    conn,
+                    idea.author_id,
+                    idea.key,
+                    Kind.IDEA,
                     idea_id=row.id,
-                    created_at=idea.at,
-                    using_db=conn,
+                    made_id=None,
+                    at=idea.at,
                 )
             if idea.co_author_ids:
                 await IdeaCoAuthor.bulk_create(
@@ -199,9 +193,9 @@ async def write_one(idea: NewIdea) -> Stored:
 
 
 async def earlier_idea(member_id: int, key: str) -> int | None:
-    """The idea an earlier request of this member made with this key, if any."""
-    row = await SubmissionKey.get_or_none(member_id=member_id, key=key)
-    return None if row is None else row.idea_id
+    """The idea an earlier request of this member made with this key, if any (`KeyReused`
+    when the key made something else)."""
+    return await idempotency.made_before(member_id, key, Kind.IDEA)
 
 
 def answer(done: Submission) -> IdeaOut:

@@ -7,8 +7,9 @@ is in one transaction, and each waiter gets its answer only after that COMMIT (t
 `ideas.submission`). Ids are drawn from the idea sequence first, so the key rows can name
 their idea; `ON CONFLICT DO NOTHING` on the (member, key) pair decides, in the database,
 which request of a race made the idea: an idea whose key row was not inserted is not
-inserted either, and its waiter is answered with the earlier idea. Two submissions of one
-batch with the same member and key share the first one's answer.
+inserted either, and its waiter is answered with the earlier idea (or with `KeyReused`,
+when that key made something else). Two submissions of one batch with the same member and
+key share the first one's answer.
 
 When the statement fails (a co-author or unit deleted since it was checked), nothing of the
 batch was stored; each of its submissions is retried alone the plain way, so a bad row
@@ -28,6 +29,7 @@ from core import outbox
 from core.batching import Batcher
 from core.db import arrays
 from ideas.documents import TOPIC
+from ideas.errors import KeyReused
 from ideas.submission import NewIdea, Stored, earlier_idea, kick_sync, write_one
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,7 @@ class SubmitBatcher:
 
     async def _run(self, batch: list[NewIdea]) -> list[Stored | BaseException]:
         try:
-            results: list[Stored | BaseException] = list(await self._write(batch))
+            results = await self._write(batch)
         except Exception:
             log.warning("grouped idea write failed; retrying one by one", exc_info=True)
             self.fallbacks += 1
@@ -106,7 +108,7 @@ class SubmitBatcher:
             await kick_sync()  # once for the batch, before anyone is answered
         return results
 
-    async def _write(self, batch: list[NewIdea]) -> list[Stored]:
+    async def _write(self, batch: list[NewIdea]) -> list[Stored | BaseException]:
         """One statement for the batch; a result per submission, in order."""
         # Two submissions of the batch with the same member and key: only the first is
         # written, the others get its answer.
@@ -144,20 +146,29 @@ class SubmitBatcher:
                 TOPIC,
             ],
         )
-        stored = [Stored(0, False, "")] * len(rows)
+        written = [Stored(0, False, "")] * len(rows)
         for r in answer:
-            stored[int(r["n"]) - 1] = Stored(int(r["id"]), bool(r["created"]), str(r["unit_name"]))
-        for n, (row, result) in enumerate(zip(rows, stored, strict=True)):
+            written[int(r["n"]) - 1] = Stored(int(r["id"]), bool(r["created"]), str(r["unit_name"]))
+        stored: list[Stored | BaseException] = list(written)
+        for n, (row, result) in enumerate(zip(rows, written, strict=True)):
             if not result.created:  # the key was used before: answer with that idea
                 assert row.key is not None
-                earlier = await earlier_idea(row.author_id, row.key)
+                try:
+                    earlier = await earlier_idea(row.author_id, row.key)
+                except KeyReused as exc:  # it made something else: this waiter's 409
+                    stored[n] = exc
+                    continue
                 if earlier is None:
                     raise RuntimeError("idempotency key conflict without an earlier idea")
                 stored[n] = Stored(earlier, False, result.unit_name)
-        return [
-            Stored(stored[n].idea_id, False, stored[n].unit_name) if repeat else stored[n]
-            for n, repeat in slot
-        ]
+        return [_repeated(stored[n]) if repeat else stored[n] for n, repeat in slot]
+
+
+def _repeated(first: Stored | BaseException) -> Stored | BaseException:
+    """The answer of a submission repeating an earlier one of its batch (same member, key)."""
+    if isinstance(first, BaseException):
+        return first
+    return Stored(first.idea_id, False, first.unit_name)
 
 
 _batcher = SubmitBatcher()

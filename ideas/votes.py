@@ -2,7 +2,8 @@
 
 The unique (idea, member) pair enforces "once": a second vote hits the constraint and
 answers 409, even when two arrive at the same moment. The idea's counter moves with F()
-expressions, never read-modify-write. Only public ideas take votes.
+expressions, never read-modify-write. Only public ideas take votes. A vote sent with an
+Idempotency-Key answers a retry with the idea's votes instead of 409 (`ideas.idempotency`).
 """
 
 from __future__ import annotations
@@ -17,26 +18,39 @@ from tortoise.transactions import in_transaction
 from accounts.permissions import Principal
 from core import clock
 from core.db import is_postgres
+from ideas import idempotency
 from ideas.access import visible_idea
 from ideas.errors import AlreadyVoted, NotOpenForVotes, NotVoted
+from ideas.idempotency import Kind
 from ideas.models import Idea, Vote
 from ideas.rules import HOT_HALF_LIFE_HOURS, PUBLIC_STATUSES, hot_score
 from ideas.service import touched
 from ideas.submission import kick_sync
 
 
-async def vote(who: Principal, idea_id: int) -> int:
+async def vote(who: Principal, idea_id: int, key: str | None = None) -> int:
+    """`who` votes for the idea; its votes now. `key`: the Idempotency-Key."""
+    key = idempotency.clean_key(key)
+    if await idempotency.made_before(who.member_id, key, Kind.VOTE, idea_id) is not None:
+        return await _count(idea_id)
     idea = await visible_idea(idea_id, who)
     if idea.status not in PUBLIC_STATUSES:
         raise NotOpenForVotes()
+    now = clock.now()
     try:
         async with in_transaction() as conn:
             await Vote.create(
-                idea_id=idea.id, member_id=who.member_id, created_at=clock.now(), using_db=conn
+                idea_id=idea.id, member_id=who.member_id, created_at=now, using_db=conn
             )
+            if key is not None:
+                await idempotency.remember(
+                    conn, who.member_id, key, Kind.VOTE, idea_id=idea.id, made_id=None, at=now
+                )
             await Idea.filter(id=idea.id).using_db(conn).update(votes=F("votes") + 1)
             await touched(conn, idea.id)
     except IntegrityError as exc:
+        if await idempotency.made_before(who.member_id, key, Kind.VOTE, idea.id) is not None:
+            return await _count(idea.id)
         raise AlreadyVoted() from exc
     await kick_sync()
     return await _count(idea.id)

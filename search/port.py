@@ -7,13 +7,16 @@ own the data; the port knows nothing of ideas or contests.
 A document (`Document`) has the keys `id`, `title`, `summary`, `body`, `tags`, `field`,
 `status`, `unit_path` (the owning unit's `Unit.path`), `year`, `created_at` (epoch seconds),
 `votes`, `hot`, optionally `contest_ids` and `kind`, plus display-only extras (e.g.
-`author_name`, `unit_name`) that are stored and returned but not searched.
+`author_name`, `unit_name`) that are stored and returned but not searched. Times are stored
+as epoch seconds (the engines sort on them) and leave as UTC datetimes (`document_time`),
+which the API writes in ISO 8601.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 Document = dict[str, Any]
@@ -26,6 +29,15 @@ FILTERABLE: tuple[str, ...] = ("field", "status", "year", "contest_ids", "kind")
 FACETABLE: tuple[str, ...] = ("field", "status", "year", "kind")
 SEARCHED: tuple[str, ...] = ("title", "summary", "body", "tags")
 MAX_LIMIT = 100
+
+
+def document_time(doc: Document, key: str = "created_at") -> datetime:
+    """A time of a document (stored as epoch seconds; missing: the epoch) in UTC."""
+    try:
+        seconds = int(doc.get(key) or 0)
+    except (TypeError, ValueError):
+        seconds = 0
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Ideas API, members taking part: votes, comments, reports."""
+"""Ideas API, members taking part: votes, comments, reports.
+
+Each of these writes takes an `Idempotency-Key` header (the rule: `ideas.idempotency`)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,14 @@ from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_json, parse_query, path_int
 
 
+def idempotency_key(request: Request) -> str | None:
+    return request.headers.get("idempotency-key")
+
+
 async def vote(request: Request) -> Response:
-    return to_json(VotesOut(votes=await votes.vote(context.member(request), path_int(request))))
+    who = context.member(request)
+    count = await votes.vote(who, path_int(request), idempotency_key(request))
+    return to_json(VotesOut(votes=count))
 
 
 async def unvote(request: Request) -> Response:
@@ -55,14 +63,18 @@ async def post_comment(request: Request) -> Response:
     who = context.member(request)
     await write_limits.hit_comment(request, who)
     data = await parse_json(request, CommentIn)
-    comment = await discussion.post_comment(who, path_int(request), data.body)
+    comment = await discussion.post_comment(
+        who, path_int(request), data.body, idempotency_key(request)
+    )
     return to_json(comment_out(comment, who.display_name), status=201)
 
 
 async def report_idea(request: Request) -> Response:
     who = context.member(request)
     data = await parse_json(request, ReportIn)
-    report, hidden = await discussion.report_idea(who, path_int(request), data.reason)
+    report, hidden = await discussion.report_idea(
+        who, path_int(request), data.reason, idempotency_key(request)
+    )
     return to_json(
         ReportOut(id=report.id, idea_id=report.idea_id, comment_id=None, hidden=hidden), status=201
     )
@@ -71,7 +83,9 @@ async def report_idea(request: Request) -> Response:
 async def report_comment(request: Request) -> Response:
     who = context.member(request)
     data = await parse_json(request, ReportIn)
-    report, hidden = await discussion.report_comment(who, path_int(request), data.reason)
+    report, hidden = await discussion.report_comment(
+        who, path_int(request), data.reason, idempotency_key(request)
+    )
     return to_json(
         ReportOut(
             id=report.id, idea_id=report.idea_id, comment_id=report.comment_id, hidden=hidden

@@ -1,4 +1,5 @@
-"""Ideas API, attachments: upload (checked by content), download, removal."""
+"""Ideas API, attachments: upload (checked by content; takes an `Idempotency-Key`: the rule
+is `ideas.idempotency`), download, removal."""
 
 from __future__ import annotations
 
@@ -44,7 +45,14 @@ async def read_upload(request: Request) -> tuple[str, bytes]:
 async def upload_attachment(request: Request) -> Response:
     who = context.member(request)
     filename, data = await read_upload(request)
-    row = await attachments.attach(who, path_int(request), filename, data, storage(request))
+    row = await attachments.attach(
+        who,
+        path_int(request),
+        filename,
+        data,
+        storage(request),
+        request.headers.get("idempotency-key"),
+    )
     return to_json(
         AttachmentOut(
             id=row.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -11,7 +12,7 @@ from starlette.routing import BaseRoute
 
 from core.keys import AccountId
 from search import service
-from search.port import SearchHit
+from search.port import SearchHit, document_time
 from web import context
 from web.openapi import api_route, to_json
 from web.parsing import PageParams, parse_query
@@ -60,7 +61,7 @@ class SearchHitOut(BaseModel):
     unit_name: str | None = None
     author_name: str | None = None
     votes: int = 0
-    created_at: int = Field(description="epoch seconds")
+    created_at: datetime = Field(description="ISO 8601, UTC")
 
 
 class SearchOut(BaseModel):
@@ -100,7 +101,7 @@ def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
         unit_name=None if hide else doc.get("unit_name") or None,
         author_name=None if hide else doc.get("author_name") or None,
         votes=int(doc.get("votes") or 0),
-        created_at=int(doc.get("created_at") or 0),
+        created_at=document_time(doc),
     )
 
 
