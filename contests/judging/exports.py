@@ -55,7 +55,7 @@ async def ranking_csv(principal: Principal | None, contest_id: int) -> str:
         r = row.result
         rows.append(
             [
-                str(row.rank),
+                str(row.rank or ""),
                 str(row.entry.id),
                 str(row.idea.id),
                 row.idea.title,

@@ -45,6 +45,8 @@ def queue_item(item: QueueItem) -> s.QueueItemOut:
         id=a.id,
         status="reviewed" if a.reviewed_at else "pending",
         open=item.open,
+        state=str(item.state),
+        judging_opens_at=item.opens_at,
         round=a.round,
         contest=s.ContestRef(
             id=item.contest.id,

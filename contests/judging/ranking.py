@@ -6,7 +6,8 @@ The rules, written once:
 - Who sees the ranking: the contest's organisers always; its judges when organisers let them
   (`judges_see_ranking`); anyone once results are published.
 - Organisers choose the official basis (raw or judge-normalised); both are always shown side
-  by side. The rank is the official one; entries without reviews come last, in entry order.
+  by side. The rank is the official one; entries without reviews get no rank (`None`) and
+  come last, in entry order.
 - Shortlist: organisers advance the top N, or every entry at or above a score, of the current
   round to a new round, which gets a fresh assignment; earlier rounds' reviews stay readable.
   A ranking marked stale is recomputed before the choice, in the transaction that moves the
@@ -86,7 +87,7 @@ async def recompute_locked(locked: JudgingSettings, round_no: int) -> int:
 
 @dataclass(frozen=True)
 class RankRow:
-    rank: int
+    rank: int | None  # None: no review yet (unranked)
     entry: Entry
     idea: Idea
     result: EntryResult | None
@@ -165,9 +166,7 @@ async def build(contest: Contest, round_no: int | None = None) -> RankingView:
     ]
     for e in entries:
         if e.id not in results:
-            rows.append(
-                RankRow(len(rows) + 1, e, ideas[e.idea_id], None, None, None, settings.official)
-            )
+            rows.append(RankRow(None, e, ideas[e.idea_id], None, None, None, settings.official))
     return RankingView(
         contest, wanted, current, settings.official, rows, contest.results_published_at is not None
     )

@@ -3,7 +3,8 @@
 The rules, written once:
 - Only the judge assigned to an entry scores it, only while the judging window is open and
   only in the current round; edits are allowed on the same terms, and every saved version is
-  kept for organisers to read.
+  kept for organisers to read. A queue item says why it cannot be scored (`state`): judging
+  not open yet, ended, results published, or a round the contest has moved past.
 - A review scores every criterion of the contest, each between 0 and that criterion's
   maximum; the comment is optional.
 - Blind by default (`blind.py` holds the rule): nothing a judge is shown names the entry's
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -54,10 +56,19 @@ class QueueItem:
     entry: Entry
     idea: Idea
     criteria: list[Criterion]
-    open: bool
+    state: service.JudgingState
     authors: list[str] | None  # only when the contest is not blind
     attachments: list[Attachment]
     blind: bool
+
+    @property
+    def open(self) -> bool:
+        return self.state == service.JudgingState.OPEN
+
+    @property
+    def opens_at(self) -> datetime:
+        """When judging opens (for an item not open yet)."""
+        return service.judging_opens(self.contest)
 
 
 def check_scores(criteria: list[Criterion], scores: dict[str, float]) -> dict[int, float]:
@@ -163,6 +174,9 @@ async def judge_queue(principal: Principal | None) -> list[QueueItem]:
         contest = contests[a.contest_id]
         s = settings.get(contest.id)
         current = a.round == (s.current_round if s else 1)
+        state = service.judging_state(contest, now)
+        if not current and state != service.JudgingState.PUBLISHED:
+            state = service.JudgingState.LATER_ROUND
         entry = entries[a.entry_id]
         blind = is_blind_now(contest, s)
         authors = None if blind else await _author_names(entry.idea_id)
@@ -173,7 +187,7 @@ async def judge_queue(principal: Principal | None) -> list[QueueItem]:
                 entry,
                 ideas[entry.idea_id],
                 criteria[contest.id],
-                current and service.judging_open(contest, now),
+                state,
                 authors,
                 files[entry.idea_id],
                 blind,

@@ -170,6 +170,11 @@ class QueueItemOut(BaseModel):
     id: int
     status: str = Field(description="pending | reviewed")
     open: bool
+    state: str = Field(
+        description="open | not_yet (judging opens at judging_opens_at) | ended | published"
+        " | later_round (the contest has moved on to a later judging round)"
+    )
+    judging_opens_at: datetime
     round: int
     contest: ContestRef
     entry: BlindEntry
@@ -218,7 +223,7 @@ class RankEntry(BaseModel):
 
 
 class RankItem(BaseModel):
-    rank: int
+    rank: int | None = Field(description="null while the entry has no review (listed last)")
     entry: RankEntry
     score: float | None
     reviews: int

@@ -6,7 +6,8 @@ Rules written here once:
 - Entries are open while `opens_at <= now < closes_at` on a published idea contest.
 - Judging is open while `judging_opens_at <= now < judging_closes_at` (no judging window set
   = judging opens when entries close and never closes by itself), and until results are
-  published.
+  published. Outside it, judging has either not opened yet (before it opens) or ended
+  (after it closes, or once results are published): `judging_state` says which.
 - Eligibility is the contests package's rule.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -63,12 +65,34 @@ def entries_open(contest: Contest, now: datetime) -> bool:
     return is_published(contest) and contest.opens_at <= now < contest.closes_at
 
 
-def judging_open(contest: Contest, now: datetime) -> bool:
+class JudgingState(StrEnum):
+    NOT_YET = "not_yet"  # judging opens later (`judging_opens`)
+    OPEN = "open"
+    ENDED = "ended"  # the judging window closed
+    PUBLISHED = "published"  # results are published
+    LATER_ROUND = "later_round"  # an assignment of a round the contest has moved past
+
+
+def judging_opens(contest: Contest) -> datetime:
+    """When judging opens: the judging window's start, else when entries close."""
+    return contest.judging_opens_at or contest.closes_at
+
+
+def judging_state(contest: Contest, now: datetime) -> JudgingState:
+    """Where the contest's judging stands (the rule: module doc); never `LATER_ROUND`,
+    which is about an assignment (`reviews.judge_queue`)."""
     if contest.results_published_at is not None:
-        return False
-    opens = contest.judging_opens_at or contest.closes_at
+        return JudgingState.PUBLISHED
+    if now < judging_opens(contest):
+        return JudgingState.NOT_YET
     closes = contest.judging_closes_at
-    return opens <= now and (closes is None or now < closes)
+    if closes is not None and now >= closes:
+        return JudgingState.ENDED
+    return JudgingState.OPEN
+
+
+def judging_open(contest: Contest, now: datetime) -> bool:
+    return judging_state(contest, now) == JudgingState.OPEN
 
 
 def is_eligible(principal: Principal, contest: Contest) -> bool:

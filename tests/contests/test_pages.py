@@ -153,11 +153,12 @@ async def test_idea_contest_page_links_to_judging_pages(client: httpx2.AsyncClie
     await client.post(f"/api/v1/contests/{contest_id}/publish", headers=w.org_auth)
     page = await client.get(f"/contests/{contest_id}")
     assert f"/contests/{contest_id}/entries" in page.text
-    assert f"/contests/{contest_id}/ranking" in page.text
+    assert f"/contests/{contest_id}/ranking" not in page.text  # not public until published
     assert "/judging/manage" not in page.text  # organisers only
     await login(client, w.organiser.email)
     page = await client.get(f"/contests/{contest_id}")
     assert f"/contests/{contest_id}/judging/manage" in page.text
+    assert f"/contests/{contest_id}/ranking" in page.text
 
 
 async def test_quiz_form_ignores_numbers_it_cannot_use(client: httpx2.AsyncClient) -> None:

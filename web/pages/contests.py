@@ -14,7 +14,8 @@ import contests.documents  # noqa: F401  (registers the "contest" search source)
 from accounts.models import Unit, UnitLevel
 from contests import attempts, question_edits, questions, results, rounds, service
 from contests import round_settings as rs
-from contests.errors import BadContest, NotContestOrganiser
+from contests.errors import BadContest, NotContestOrganiser, RoundStillOpen
+from contests.judging import ranking as judging_ranking
 from contests.models import Contest, ContestKind, ContestStatus, Question
 from core import clock
 from core.errors import DomainError
@@ -99,6 +100,11 @@ async def _detail_page(
             "organiser": organiser,
             "eligible": principal is not None and service.is_eligible(principal, contest),
             "bank": bank,
+            # The results button is disabled while a round holds them back (named there).
+            "results_held_by": results.round_still_open(contest, contest_rounds, now),
+            # No link to a ranking this visitor may not see yet.
+            "ranking_visible": contest.kind == ContestKind.IDEAS
+            and await judging_ranking.may_see(principal, contest),
             "notice": request.query_params.get("done"),
             "rf": rf,
             "errors": errors,
@@ -191,9 +197,25 @@ async def publish(request: Request) -> Response:
 
 
 async def publish_results(request: Request) -> Response:
+    """Publish a contest's results; while a round holds them back (a page older than the
+    disabled button), a 409 page naming that round, with a link back to the contest."""
     await read_form(request)
     contest_id = int(request.path_params["id"])
-    await results.publish_contest_results(context.principal(request), contest_id, clock.now())
+    principal = context.principal(request)
+    try:
+        await results.publish_contest_results(principal, contest_id, clock.now())
+    except RoundStillOpen:
+        contest, contest_rounds = await rounds.list_rounds(principal, contest_id)
+        return render(
+            request,
+            "contests/results_held.html",
+            {
+                "contest": contest,
+                # None only if the round closed in between: the page then names none.
+                "round": results.round_still_open(contest, contest_rounds, clock.now()),
+            },
+            status_code=409,
+        )
     return RedirectResponse(f"/contests/{contest_id}?done=results", status_code=303)
 
 

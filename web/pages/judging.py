@@ -26,10 +26,12 @@ from contests.judging import schemas as s
 from contests.judging.criteria import CriterionSpec
 from contests.judging.errors import MemberNotFound
 from contests.judging.models import Assignment, Basis
+from contests.judging.service import JudgingState
 from core import clock
 from core.errors import DomainError
 from core.keys import BIGINT_MAX, INTEGER_MAX
 from core.numbers import number_between
+from ideas.markdown import render as render_markdown
 from ideas.models import IdeaField
 from web import context, i18n
 from web.errors import field_errors, translated_fields
@@ -66,6 +68,7 @@ async def entries_page(
             "open": service.entries_open(contest, clock.now()),
             "organiser": service.is_organiser(who, contest),
             "judge": who is not None and await service.is_judge(who.member_id, contest_id),
+            "ranking_visible": await ranking.may_see(who, contest),
             "error": error,
             "done": request.query_params.get("done"),
         },
@@ -114,7 +117,11 @@ async def queue_page(request: Request) -> Response:
         {
             "todo": [i for i in items if i.open and i.assignment.reviewed_at is None],
             "done": [i for i in items if i.open and i.assignment.reviewed_at is not None],
-            "closed": [i for i in items if not i.open],
+            "not_yet": sorted(
+                (i for i in items if i.state == JudgingState.NOT_YET),
+                key=lambda i: (i.opens_at, i.assignment.id),
+            ),
+            "closed": [i for i in items if not i.open and i.state != JudgingState.NOT_YET],
             "notifications": notes,
             "saved": request.query_params.get("saved"),
         },
@@ -138,6 +145,8 @@ async def review_page(
         "judging/review.html",
         {
             "item": item,
+            # The idea page's Markdown renderer, so the body is as safe as there.
+            "body_html": render_markdown(item.idea.body),
             "files": present.queue_item(item).attachments,
             "values": values if values is not None else current,
             "comment": (values or {}).get("comment", item.assignment.comment),
@@ -181,12 +190,35 @@ async def review_submit(request: Request) -> Response:
 # --- organisers --------------------------------------------------------------------------
 
 
+# Where each action's form is on the management page: a refused action's error is shown
+# once, in that section, and the form keeps what was typed.
+SECTIONS = {
+    "criteria": "criteria",
+    "judge": "judge",
+    "remove-judge": "judge",
+    "remind": "judge",
+    "assign": "assign",
+    "add-assignment": "assign",
+    "remove-assignment": "assign",
+    "conflict": "assign",
+    "settings": "ranking",
+    "shortlist": "shortlist",
+    "publish": "publish",
+}
+
+
 async def manage_page(
     request: Request,
     error: str | None = None,
     fields: dict[str, str] | None = None,
     status_code: int = 200,
+    *,
+    action: str | None = None,
+    typed: dict[str, str] | None = None,
+    typed_criteria: list[dict[str, str]] | None = None,
 ) -> Response:
+    """The organisers' page; after a refused `action`, its error (once, in its section)
+    and what was typed in its form (`typed`, or the criteria table's rows)."""
     contest = await service.contest_or_404(path_int(request))
     if context.principal(request) is None:
         return _login_redirect(request)
@@ -212,31 +244,44 @@ async def manage_page(
             "fields_list": [f.value for f in IdeaField],
             "error": error,
             "fields": fields or {},
+            "section": SECTIONS.get(action or ""),
+            "typed": typed or {},
+            "typed_criteria": typed_criteria,
             "done": request.query_params.get("done"),
         },
         status_code=status_code,
     )
 
 
-def _criteria_specs(form: Any) -> list[CriterionSpec]:
-    names = form.getlist("name")
-    weights = form.getlist("weight")
-    maxes = form.getlist("max_score")
-    descriptions = form.getlist("description")
-    rows = []
-    for n, name in enumerate(names):
-        if not str(name).strip():
-            continue
-        rows.append(
-            {
-                "name": name,
-                "weight": weights[n] if n < len(weights) else "",
-                "max_score": maxes[n] if n < len(maxes) else "",
-                "description": descriptions[n] if n < len(descriptions) else "",
-            }
-        )
-    parsed = s.CriteriaIn.model_validate(rows)
+CRITERION_COLUMNS = ("name", "weight", "max_score", "description")
+
+
+def _criteria_rows(form: Any) -> list[dict[str, str]]:
+    """The criteria table's rows as typed, blank ones included."""
+    columns = {c: [str(v) for v in form.getlist(c)] for c in CRITERION_COLUMNS}
+    count = len(columns["name"])
+    return [
+        {c: values[n] if n < len(values) else "" for c, values in columns.items()}
+        for n in range(count)
+    ]
+
+
+def _criteria_specs(rows: list[dict[str, str]]) -> list[CriterionSpec]:
+    """The criteria of the rows that have a name (blank rows are left out)."""
+    parsed = s.CriteriaIn.model_validate([row for row in rows if row["name"].strip()])
     return [CriterionSpec(c.name, c.weight, c.max_score, c.description) for c in parsed.root]
+
+
+def _row_fields(fields: dict[str, str], rows: list[dict[str, str]]) -> dict[str, str]:
+    """pydantic's `<n>.<column>` errors of the n-th named row, as `<row>.<column>` of the
+    table (blank rows counted), so the page shows each beside its field."""
+    filled = [n for n, row in enumerate(rows) if row["name"].strip()]
+    out = {}
+    for key, message in fields.items():
+        head, _, column = key.partition(".")
+        n = number_between(head, 0, len(filled) - 1) if column else None
+        out[f"{filled[n]}.{column}" if n is not None else key] = message
+    return out
 
 
 async def _member_by_ref(ref: str) -> int:
@@ -260,9 +305,17 @@ async def manage_submit(request: Request) -> Response:
     if who is None:
         return _login_redirect(request)
     form = await read_form(request)
+    rows = _criteria_rows(form) if action == "criteria" else None
+    typed = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+
+    async def again(error: str, fields: dict[str, str] | None, status: int) -> Response:
+        return await manage_page(
+            request, error, fields, status, action=action, typed=typed, typed_criteria=rows
+        )
+
     try:
-        if action == "criteria":
-            await criteria.set_criteria(who, contest_id, _criteria_specs(form))
+        if rows is not None:
+            await criteria.set_criteria(who, contest_id, _criteria_specs(rows))
         elif action == "judge":
             member_id = await _member_by_ref(str(form.get("member") or ""))
             field = str(form.get("field") or "") or None
@@ -306,14 +359,14 @@ async def manage_submit(request: Request) -> Response:
         else:
             return await manage_page(request, i18n.gettext("Not found."), status_code=404)
     except ValidationError as exc:
-        return await manage_page(
-            request, i18n.gettext("Some fields are not valid."), field_errors(exc), 422
-        )
+        fields = field_errors(exc)
+        if rows is not None:
+            fields = _row_fields(fields, rows)
+        return await again(i18n.gettext("Some fields are not valid."), fields, 422)
     except (ValueError, TypeError):
-        return await manage_page(request, i18n.gettext("Some fields are not valid."), None, 422)
+        return await again(i18n.gettext("Some fields are not valid."), None, 422)
     except DomainError as exc:
-        fields = translated_fields(exc)
-        return await manage_page(request, _error_text(exc), fields, exc.status)
+        return await again(_error_text(exc), translated_fields(exc), exc.status)
     return RedirectResponse(
         f"/contests/{contest_id}/judging/manage?done={action}#{action}", status_code=303
     )
@@ -339,15 +392,20 @@ async def history_page(request: Request) -> Response:
 
 
 async def ranking_page(request: Request) -> Response:
+    """The ranking; to whoever may not see it yet (`ranking.may_see`), a plain page saying
+    the results are not published yet, and when judging ends if that is set."""
     who = context.principal(request)
+    contest = await service.contest_or_404(path_int(request))
+    if not await ranking.may_see(who, contest):
+        return render(request, "judging/ranking.html", {"contest": contest, "view": None})
     round_no = number_between(request.query_params.get("round"), 1, 100)
-    view = await ranking.ranking(who, path_int(request), round_no)
     return render(
         request,
         "judging/ranking.html",
         {
-            "view": view,
-            "organiser": service.is_organiser(who, view.contest),
+            "contest": contest,
+            "view": await ranking.build(contest, round_no),
+            "organiser": service.is_organiser(who, contest),
         },
     )
 
