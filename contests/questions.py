@@ -97,7 +97,8 @@ def parse_json_rows(items: Any) -> tuple[list[QuestionIn], list[RowError]]:
     errors: list[RowError] = []
     for n, item in enumerate(items, start=1):
         try:
-            spec = QuestionIn.model_validate(item)
+            # strict, as every JSON body (`web.parsing.parse_json`): `true` is no option index
+            spec = QuestionIn.model_validate(item, strict=True)
         except ValidationError as exc:
             errors.append(RowError(n, "Not valid.", validation=exc))
             continue

@@ -4,6 +4,7 @@ an error page elsewhere; always in the request's language, never a 500 for bad i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,6 +55,13 @@ _PYDANTIC_MESSAGES: dict[str, str] = {
 }
 
 
+def _choices(expected: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as "a, b, c": the values a client may send, without
+    pydantic's English "or" inside a message in the request's language."""
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    return ", ".join(values) if values else expected
+
+
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """pydantic's errors as `{dotted.field: message}` in the current language."""
     out: dict[str, str] = {}
@@ -68,6 +76,8 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
             msg_id = str(error) if error else "Not valid."
             out[name] = gettext(msg_id)
             continue
+        if "expected" in ctx:
+            ctx["expected"] = _choices(str(ctx["expected"]))
         try:
             out[name] = gettext(msg_id, **{k: v for k, v in ctx.items() if k != "error"})
         except (KeyError, IndexError):

@@ -118,7 +118,7 @@ async def test_organiser_edits_a_round_by_forms(client: httpx2.AsyncClient) -> N
         ("question_count", "0", "Phải lớn hơn hoặc bằng 1."),
         ("time_limit_s", "1", "Phải lớn hơn hoặc bằng 10."),
         ("prediction_max", "99999999999", "Phải nhỏ hơn hoặc bằng 1000000000."),
-        ("counting", "worst", "&#39;best&#39;, &#39;first&#39; or &#39;last&#39;"),
+        ("counting", "worst", "Phải là một trong: best, first, last."),
     ):
         r = await client.post(url, data={**form, **rules, name: value})
         assert r.status_code == 422 and says in r.text, (name, r.status_code)

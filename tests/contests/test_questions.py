@@ -14,6 +14,20 @@ async def _contest(client: httpx2.AsyncClient) -> tuple[int, dict[str, str], obj
     return int(r.json()["id"]), w.org_auth, w
 
 
+async def test_json_import_takes_option_indexes_only_as_numbers(
+    client: httpx2.AsyncClient,
+) -> None:
+    """`true` is no option index (it used to become option B), nor is "0"."""
+    contest_id, auth, _ = await _contest(client)
+    items = questions(3)
+    items[0]["correct"] = [True, False]
+    items[2]["correct"] = ["0"]
+    r = await client.post(f"/api/v1/contests/{contest_id}/questions", json=items, headers=auth)
+    assert r.status_code == 422
+    assert [e["row"] for e in r.json()["errors"]] == [1, 3]
+    assert await Question.filter(contest_id=contest_id).count() == 0
+
+
 HEADER = "text,option_a,option_b,option_c,option_d,correct,tags,difficulty,explanation\n"
 
 

@@ -185,6 +185,15 @@ async def test_bad_answers_are_refused_by_field(client: httpx2.AsyncClient) -> N
     assert r.status_code in (413, 422)
     r = await client.put(url, json={"answers": {}, "prediction": 5}, headers=w.alice_auth)
     assert r.status_code == 422 and "prediction" in r.json()["error"]["fields"]
+    # values of another JSON type are named, not converted (`true` is no option 1)
+    for bad, field in (
+        ({"answers": {str(q["id"]): [True]}}, f"answers.{q['id']}.0"),
+        ({"answers": {str(q["id"]): ["1"]}}, f"answers.{q['id']}.0"),
+        ({"answers": {}, "prediction": "12"}, "prediction"),
+    ):
+        r = await client.put(url, json=bad, headers=w.alice_auth)
+        assert r.status_code == 422 and field in r.json()["error"]["fields"], (bad, r.text)
+    assert (await Attempt.get(id=started["id"])).answers == {}
     r = await client.put(url, json={"answers": {}}, headers=w.bob_auth)
     assert r.status_code == 403
     r = await client.get(f"/api/v1/attempts/{started['id']}", headers=w.bob_auth)

@@ -115,3 +115,32 @@ async def test_page_forms_and_searches_refuse_a_nul_character(client: httpx2.Asy
     assert await Idea.all().count() == 1 and await Comment.all().count() == 0
     r = await client.get(f"/units?id={w.tree.hanoi.id}&q=a%00b", headers=w.h_org)
     assert r.status_code == 200
+
+
+async def test_json_values_must_have_their_fields_type_nothing_is_converted(
+    client: httpx2.AsyncClient,
+) -> None:
+    """A number is not taken from a string or from `true` (web.parsing.parse_json): the
+    client's mistake is named, never stored as something else."""
+    w = await world()
+    en = {**w.h_author, "Accept-Language": "en"}
+    for bad, field in (
+        ({"co_author_ids": ["5"]}, "co_author_ids.0"),
+        ({"co_author_ids": [True]}, "co_author_ids.0"),
+        ({"title": 123}, "title"),
+    ):
+        r = await client.post("/api/v1/ideas", json=idea_body(**bad), headers=en)
+        assert r.status_code == 422, (bad, r.text)
+        assert field in r.json()["error"]["fields"], (bad, r.text)
+    r = await client.post("/api/v1/ideas", json=idea_body(co_author_ids=["5"]), headers=w.h_author)
+    assert r.json()["error"]["fields"]["co_author_ids.0"] == "Phải là số nguyên."
+    assert await Idea.all().count() == 0
+
+
+async def test_a_wrong_choice_lists_the_values_without_english_words(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    r = await client.post("/api/v1/ideas", json=idea_body(status="published"), headers=w.h_author)
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"]["status"] == "Phải là một trong: draft, submitted."
