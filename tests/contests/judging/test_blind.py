@@ -476,3 +476,23 @@ async def test_a_judge_narrowing_by_unit_does_not_learn_where_an_entry_comes_fro
             assert r.status_code == 200 and f"{TITLE_WORD} xanh" not in r.text, (u, words)
     r = await client.get("/api/v1/ideas/export.csv", headers=org)
     assert all(f"{TITLE_WORD} xanh số {n + 1}" in r.text for n in range(len(b.idea_ids)))
+
+
+async def test_a_score_of_another_json_type_is_refused_not_stored(
+    client: httpx2.AsyncClient,
+) -> None:
+    """`true` is no score of 1, nor "7" one of 7 (web.parsing.parse_json)."""
+    w = await build()
+    await ready(w)
+    h = w.h(w.judges[0])
+    item = (await client.get("/api/v1/judging/assignments", headers=h)).json()["items"][0]
+    first = str(item["criteria"][0]["id"])
+    for bad in (True, "7"):
+        scores: dict[str, object] = {str(c["id"]): 5 for c in item["criteria"]}
+        scores[first] = bad
+        r = await client.put(
+            f"/api/v1/judging/assignments/{item['id']}", json={"scores": scores}, headers=h
+        )
+        assert r.status_code == 422 and f"scores.{first}" in r.json()["error"]["fields"], r.text
+    again = (await client.get(f"/api/v1/judging/assignments/{item['id']}", headers=h)).json()
+    assert again["status"] == "pending" and again["scores"] is None, again
