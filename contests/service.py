@@ -20,6 +20,7 @@ from contests.errors import (
     ContestNotFound,
     NotContestOrganiser,
 )
+from contests.judging import frozen
 from contests.models import Contest, ContestKind, ContestStatus
 from core import clock, outbox
 
@@ -189,6 +190,8 @@ async def update_contest(
         contest.status = current_status(contest, contest.updated_at)
         await contest.save(using_db=conn)
         await outbox.record(SEARCH_TOPIC, [contest.id], using_db=conn)
+        if contest.kind == ContestKind.IDEAS:
+            await frozen.refreeze_contest(contest.id, conn)  # entries close at the new time
     await _kick_search()
     return contest
 

@@ -3,15 +3,18 @@
 - Drafts: the authors only (others get 404, as if it did not exist).
 - Hidden, withdrawn: the authors and organisers of the idea's unit (or above).
 - Public statuses, and merged ideas (their page points to the idea they joined): anyone.
-- Authors (the author and the co-authors) edit while draft or submitted, and withdraw.
+- Authors (the author and the co-authors) edit while draft or submitted, and withdraw;
+  not once the idea is frozen by a contest it is entered in (`ideas.rules.frozen`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from accounts.permissions import Principal
-from ideas.errors import IdeaNotFound, NotAnAuthor
+from ideas.errors import EntryFrozen, IdeaNotFound, NotAnAuthor, NotEditable
 from ideas.models import Idea, IdeaCoAuthor, IdeaStatus
-from ideas.rules import PUBLIC_STATUSES
+from ideas.rules import EDITABLE_STATUSES, PUBLIC_STATUSES, frozen
 
 
 async def author_ids(idea: Idea) -> set[int]:
@@ -47,3 +50,17 @@ async def authored_idea(idea_id: int, who: Principal) -> Idea:
     if not await is_author(idea, who):
         raise NotAnAuthor()
     return idea
+
+
+def require_editable(idea: Idea, now: datetime) -> None:
+    """409 unless the authors may change the idea now (`ideas.rules.editable`), saying why."""
+    if frozen(idea.frozen_from, now):
+        raise EntryFrozen()
+    if idea.status not in EDITABLE_STATUSES:
+        raise NotEditable()
+
+
+def require_not_frozen(idea: Idea, now: datetime) -> None:
+    """409 when a contest the idea is entered in froze it (withdrawing, too, ends there)."""
+    if frozen(idea.frozen_from, now):
+        raise EntryFrozen()

@@ -19,17 +19,16 @@ from tortoise.transactions import in_transaction
 from accounts.permissions import Principal
 from core import clock
 from ideas import idempotency
-from ideas.access import authored_idea, visible_idea
+from ideas.access import authored_idea, require_editable, visible_idea
 from ideas.errors import (
     AttachmentNotFound,
     BadFileType,
     FileTooLarge,
-    NotEditable,
     TooManyAttachments,
 )
 from ideas.idempotency import Kind
 from ideas.models import Attachment
-from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from ideas.rules import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from ideas.storage import Storage
 
 _OFFICE_ZIP = {
@@ -84,8 +83,7 @@ async def attach(
     if earlier is not None:
         return await _earlier(earlier, idea_id)
     idea = await authored_idea(idea_id, who)
-    if idea.status not in EDITABLE_STATUSES:
-        raise NotEditable()
+    require_editable(idea, clock.now())
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise FileTooLarge(fields={"file": FileTooLarge.message})
     kind = sniff(data)
@@ -137,8 +135,7 @@ async def _earlier(attachment_id: int, idea_id: int) -> Attachment:
 
 async def remove(who: Principal, idea_id: int, attachment_id: int, storage: Storage) -> None:
     idea = await authored_idea(idea_id, who)
-    if idea.status not in EDITABLE_STATUSES:
-        raise NotEditable()
+    require_editable(idea, clock.now())
     row = await Attachment.get_or_none(id=attachment_id, idea_id=idea.id)
     if row is None:
         raise AttachmentNotFound()

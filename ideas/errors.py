@@ -39,6 +39,14 @@ class NotEditable(IdeasError, Conflict):
     message = "This idea can no longer be changed."
 
 
+class EntryFrozen(NotEditable):
+    code = "entry_frozen"
+    message = (
+        "This idea is entered in a contest whose entries have closed: it stays as it was "
+        "entered."
+    )
+
+
 class AlreadyVoted(IdeasError, Conflict):
     code = "already_voted"
     message = "You have already voted for this idea."

@@ -67,6 +67,9 @@ class Idea(Model):
     created_at = fields.DatetimeField(db_index=True)
     updated_at = fields.DatetimeField()
     submitted_at = fields.DatetimeField(null=True)
+    # Its authors' changes end at this time: it is entered in an idea contest whose entries
+    # close then (`ideas.rules.frozen`; kept by `contests.judging.frozen`).
+    frozen_from = fields.DatetimeField(null=True)
 
     class Meta:
         table = "idea"

@@ -20,6 +20,19 @@ PUBLIC_STATUSES: frozenset[IdeaStatus] = frozenset(
 # Statuses in which the authors may still edit the idea.
 EDITABLE_STATUSES: frozenset[IdeaStatus] = frozenset({IdeaStatus.DRAFT, IdeaStatus.SUBMITTED})
 
+
+def frozen(frozen_from: datetime | None, now: datetime) -> bool:
+    """An idea entered in an idea contest stays as it was when the contest's entries closed
+    (`Idea.frozen_from`, the earliest such closing time): from then on its authors neither
+    change it (text, co-authors, attachments) nor withdraw it, whatever its status, so the
+    judges score what was entered and the published ranking shows it."""
+    return frozen_from is not None and now >= frozen_from
+
+
+def editable(status: IdeaStatus, frozen_from: datetime | None, now: datetime) -> bool:
+    """Whether the authors may change the idea now: an editable status, not frozen."""
+    return status in EDITABLE_STATUSES and not frozen(frozen_from, now)
+
 # The review transitions an organiser may make: submitted → under_review → accepted |
 # rejected → implemented (only from accepted); any public status → hidden; hidden → back to
 # submitted (restore). Nothing moves out of draft, withdrawn or merged by review.

@@ -15,11 +15,10 @@ from tortoise.transactions import in_transaction
 from accounts.permissions import Principal
 from core import clock, outbox
 from ideas import submission
-from ideas.access import authored_idea
+from ideas.access import authored_idea, require_editable, require_not_frozen
 from ideas.documents import TOPIC
 from ideas.errors import NotEditable
 from ideas.models import Idea, IdeaCoAuthor, IdeaStatus, StatusChange
-from ideas.rules import EDITABLE_STATUSES
 from ideas.schemas import IdeaIn, IdeaPatch
 from ideas.submission import kick_sync
 
@@ -43,8 +42,7 @@ async def update(who: Principal, idea_id: int, data: IdeaPatch) -> Idea:
     """Authors change their idea while it is a draft or submitted; a draft may be submitted
     this way, a submitted idea cannot go back to draft."""
     idea = await authored_idea(idea_id, who)
-    if idea.status not in EDITABLE_STATUSES:
-        raise NotEditable()
+    require_editable(idea, clock.now())
     changes: dict[str, Any] = {}
     for name in ("title", "summary", "body", "field", "tags"):
         value = getattr(data, name)
@@ -90,6 +88,7 @@ async def withdraw(who: Principal, idea_id: int) -> None:
     idea = await authored_idea(idea_id, who)
     if idea.status in (IdeaStatus.WITHDRAWN, IdeaStatus.MERGED):
         raise NotEditable()
+    require_not_frozen(idea, clock.now())
     now = clock.now()
     async with in_transaction() as conn:
         await (

@@ -3,7 +3,8 @@
 The rule: an idea enters a contest once; only one of its authors (the author or a co-author —
 co-authors share the one entry) may enter it; only while entries are open; only ideas visible
 in the bank (not drafts, withdrawn, hidden or merged ideas); only a member eligible for the
-contest. An author may withdraw the entry while entries are still open.
+contest. An author may withdraw the entry while entries are still open. When entries close
+the idea is frozen as entered (`contests.judging.frozen`, `ideas.rules.frozen`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from accounts.permissions import Principal, require_member
-from contests.judging import freshness, service
+from contests.judging import freshness, frozen, service
 from contests.judging.errors import (
     AlreadyEntered,
     EntriesClosed,
@@ -71,9 +72,16 @@ async def enter(principal: Principal | None, contest_id: int, idea_id: int) -> E
     if await Entry.exists(contest_id=contest.id, idea_id=idea.id):
         raise AlreadyEntered(fields={"idea_id": AlreadyEntered.message})
     try:
-        return await Entry.create(
-            contest_id=contest.id, idea_id=idea.id, entered_by_id=who.member_id, created_at=now
-        )
+        async with in_transaction() as conn:
+            entry = await Entry.create(
+                contest_id=contest.id,
+                idea_id=idea.id,
+                entered_by_id=who.member_id,
+                created_at=now,
+                using_db=conn,
+            )
+            await frozen.refreeze_idea(idea.id, conn)
+        return entry
     except IntegrityError as exc:  # a concurrent entry of the same idea
         raise AlreadyEntered(fields={"idea_id": AlreadyEntered.message}) from exc
 
@@ -89,10 +97,11 @@ async def withdraw(principal: Principal | None, entry_id: int) -> None:
     now = clock.now()
     if not service.entries_open(contest, now):
         raise EntriesClosed()
-    async with in_transaction():
+    async with in_transaction() as conn:
         await freshness.mark_stale(contest.id, now)  # first: `freshness.py`
-        await Assignment.filter(entry_id=entry.id).delete()
-        await entry.delete()
+        await Assignment.filter(entry_id=entry.id).using_db(conn).delete()
+        await entry.delete(using_db=conn)
+        await frozen.refreeze_idea(entry.idea_id, conn)
 
 
 async def list_entries(principal: Principal | None, contest_id: int) -> list[EntryView]:

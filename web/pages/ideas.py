@@ -12,16 +12,23 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.models import Unit, UnitLevel
+from core import clock
 from core.errors import DomainError
 from core.keys import BIGINT_MAX
 from core.numbers import number_between
 from ideas import attachments, discussion, merging, review, service, votes
-from ideas.access import can_see, is_author, visible_idea
+from ideas.access import can_see, is_author, require_editable, visible_idea
 from ideas.browse import similar
 from ideas.identity import masked_commenters
 from ideas.models import Idea, IdeaField, IdeaStatus, Merge
 from ideas.present import history, idea_out
-from ideas.rules import EDITABLE_STATUSES, MAX_ATTACHMENT_BYTES, PUBLIC_STATUSES, TRANSITIONS
+from ideas.rules import (
+    MAX_ATTACHMENT_BYTES,
+    PUBLIC_STATUSES,
+    TRANSITIONS,
+    editable,
+    frozen,
+)
 from ideas.schemas import IdeaIn, IdeaPatch
 from search.port import SimilarHit
 from web import context, write_limits
@@ -117,7 +124,8 @@ async def detail_page(request: Request) -> Response:
             "cpage": page,
             "voted": await votes.has_voted(who, idea.id),
             "is_author": await is_author(idea, who),
-            "editable": idea.status in EDITABLE_STATUSES,
+            "editable": editable(idea.status, idea.frozen_from, clock.now()),
+            "frozen": frozen(idea.frozen_from, clock.now()),
             "public": idea.status in PUBLIC_STATUSES,
             "organiser": organiser,
             "next_statuses": sorted(TRANSITIONS.get(idea.status, frozenset())),
@@ -222,6 +230,7 @@ async def edit_page(request: Request) -> Response:
         from ideas.errors import NotAnAuthor
 
         raise NotAnAuthor()
+    require_editable(idea, clock.now())  # no form that could only be refused
     return render(
         request,
         "ideas/form.html",
