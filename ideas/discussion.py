@@ -107,7 +107,9 @@ async def report_idea(
     if (again := await _reported_before(who, key, idea_id, None)) is not None:
         return again
     idea = await visible_idea(idea_id, who)
-    # NULL comment ids never collide in the unique constraint, so check idea reports here.
+    # A report of the idea itself has no comment id: the partial unique index
+    # `idea_report_idea_once` (migration 0008) keeps it to one per member; this check
+    # answers the usual case without a failed insert.
     if await Report.exists(idea_id=idea.id, comment_id__isnull=True, member_id=who.member_id):
         raise AlreadyReported()
     hidden = False

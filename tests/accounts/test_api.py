@@ -193,3 +193,20 @@ async def test_sixty_registrations_an_hour_per_address_then_429(
     assert r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["Retry-After"]) >= 1
     assert not await Member.filter(email="moi@example.vn").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("en", "Must not be in the future."), ("vi", "Không được là một năm trong tương lai.")],
+)
+async def test_a_birth_year_in_the_future_is_refused_with_a_sentence(
+    client: httpx2.AsyncClient, lang: str, message: str
+) -> None:
+    tree = await factories.unit_tree()
+    r = await client.post(
+        "/api/v1/auth/register",
+        json=register_body(tree.hoan_kiem.id, birth_year=3000),
+        headers={"Accept-Language": lang},
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"]["birth_year"] == message

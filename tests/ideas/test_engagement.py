@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import httpx2
+import asyncio
 
-from ideas.models import Comment, Idea, IdeaStatus, Vote
+import httpx2
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from core import clock
+from ideas.models import Comment, Idea, IdeaStatus, Report, Vote
 from tests import factories
 from tests.ideas.world import new_idea, world
 
@@ -75,6 +80,29 @@ async def test_three_reports_hide_an_idea_until_an_organiser_decides(
     assert r.status_code == 204
     assert (await Idea.get(id=idea["id"])).status == IdeaStatus.SUBMITTED
     assert (await client.get(f"/api/v1/ideas/{idea['id']}")).status_code == 200
+
+
+async def test_one_member_cannot_hide_an_idea_by_reporting_it_three_times_at_once(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    idea = await new_idea(client, w.h_author)
+    url = f"/api/v1/ideas/{idea['id']}/reports"
+    replies = await asyncio.gather(
+        *(client.post(url, json={"reason": f"Spam {n}"}, headers=w.h_other) for n in range(5))
+    )
+    assert sorted(r.status_code for r in replies) == [201, 409, 409, 409, 409]
+    assert await Report.filter(idea_id=idea["id"]).count() == 1
+    assert (await Idea.get(id=idea["id"])).status == IdeaStatus.SUBMITTED
+    # and the database itself holds one report of the idea per member
+    with pytest.raises(IntegrityError):
+        await Report.create(
+            idea_id=idea["id"],
+            member_id=w.other.id,
+            reason="again",
+            unit_path=(await Idea.get(id=idea["id"])).unit_path,
+            created_at=clock.now(),
+        )
 
 
 async def test_reported_comments_hide_after_three(client: httpx2.AsyncClient) -> None:
