@@ -14,8 +14,8 @@ EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
 
 def _current_year_or_before(year: int) -> int:
-    """A year of birth is this year or before; the message is a sentence like pydantic's
-    translated ones (web/errors.py), e.g. "Must be at least 1900."."""
+    """A year of birth is this year or before. The message is a sentence, like the other
+    field messages (web/errors.py: "Must be at least {ge}.")."""
     if year > date.today().year:
         raise ValueError("Must not be in the future.")
     return year
