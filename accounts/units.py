@@ -6,13 +6,29 @@ chapters are added by organisers. A unit's `path` is its chain of codes from the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from vietnam_provinces import Province, Ward
 
+from accounts.collation import Key, vietnamese_key
 from accounts.errors import BadUnitPlacement, UnitNotFound, UnknownUnit
 from accounts.models import Unit, UnitLevel
 
 NATIONAL_CODE = "VN"
 NATIONAL_NAME = "Trung ương Đoàn"
+# The administrative words that start unit names, longest first ("Thành phố Hà Nội",
+# "Xã A Lưới 1", "Đặc khu Côn Đảo"; older data: "Thị xã", "Quận", "Huyện").
+ADMINISTRATIVE_PREFIXES = (
+    "thành phố",
+    "thị trấn",
+    "đặc khu",
+    "phường",
+    "thị xã",
+    "huyện",
+    "quận",
+    "tỉnh",
+    "xã",
+)
 
 
 def child_path(parent_path: str, code: str) -> str:
@@ -92,15 +108,37 @@ async def require_unit(unit_id: int, field: str = "unit_id") -> Unit:
     return unit
 
 
+def display_key(name: str) -> tuple[Key, Key]:
+    """How units are ordered wherever they are listed for people: by the name without its
+    administrative word ("Thành phố Hà Nội" among the H, "Phường Ba Đình" among the B), in
+    Vietnamese dictionary order (`accounts.collation`: Đ after D); two units whose names
+    differ only in that word ("Xã Hòa Bình", "Phường Hòa Bình") by the whole name."""
+    lowered = name.lower()
+    for prefix in ADMINISTRATIVE_PREFIXES:
+        rest = name[len(prefix) :].strip()
+        if lowered.startswith(prefix + " ") and rest:
+            return vietnamese_key(rest), vietnamese_key(name)
+    return vietnamese_key(name), vietnamese_key(name)
+
+
+def in_display_order(rows: Iterable[Unit]) -> list[Unit]:
+    """`rows` sorted as units are listed for people (`display_key`), then by id."""
+    return sorted(rows, key=lambda u: (display_key(u.name), u.id))
+
+
 async def list_units(
     parent_id: int | None, *, offset: int, limit: int, q: str | None = None
 ) -> tuple[list[Unit], int]:
-    """Children of `parent_id` (the root when None), by name."""
+    """Children of `parent_id` (the root when None), in display order (`display_key`).
+
+    The order is not one a database can apply, so every child is read and the page cut
+    here: a parent has a few hundred children at most (the largest province ~170 wards).
+    """
     query = Unit.filter(parent_id=parent_id) if parent_id else Unit.filter(parent_id__isnull=True)
     if q:
         query = query.filter(name__icontains=q)
-    total = await query.count()
-    return await query.order_by("name", "id").offset(offset).limit(limit), total
+    rows = in_display_order(await query)
+    return rows[offset : offset + limit], len(rows)
 
 
 async def add_chapter(parent: Unit, name: str) -> Unit:
