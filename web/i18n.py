@@ -63,13 +63,16 @@ def current_language() -> str:
     return _current.get()
 
 
-def gettext(message: str, **params: object) -> str:
-    """Translate into the current request's language, then fill `{name}` params."""
+def gettext(message: str, /, **params: object) -> str:
+    """Translate into the current request's language, then fill `{name}` params (any name,
+    `{message}` too: the message id is positional-only)."""
     text = translations(_current.get()).gettext(message)
     return text.format(**params) if params else text
 
 
-def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **params: object) -> str:
+    """The form of `singular`/`plural` for `n` in the current language (Vietnamese has one
+    form, `Plural-Forms: nplurals=1`), then `{n}` and `{name}` params filled."""
     text = translations(_current.get()).ngettext(singular, plural, n)
     return text.format(n=n, **params)
 
