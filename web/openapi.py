@@ -30,6 +30,18 @@ class ApiDoc:
     status: int
     tag: str
     content_type: str
+    idempotent: bool = False  # takes an Idempotency-Key header (API.md)
+
+
+# How the header is described wherever a route takes it.
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "The same key from the same member gives the same answer and changes "
+    "nothing twice: send one per write and repeat it when retrying that write.",
+}
 
 
 REGISTRY: list[ApiDoc] = []
@@ -47,11 +59,24 @@ def api_route(
     response: type[BaseModel] | None = None,
     status: int = 200,
     content_type: str = "application/json",
+    idempotent: bool = False,
 ) -> Route:
-    """A Starlette route under /api/v1, recorded for the OpenAPI document."""
+    """A Starlette route under /api/v1, recorded for the OpenAPI document (`idempotent`:
+    the endpoint honours an Idempotency-Key header)."""
     full = "/api/v1" + path
     REGISTRY.append(
-        ApiDoc(full, method.upper(), summary, body, query, response, status, tag, content_type)
+        ApiDoc(
+            full,
+            method.upper(),
+            summary,
+            body,
+            query,
+            response,
+            status,
+            tag,
+            content_type,
+            idempotent,
+        )
     )
     return Route(full, endpoint, methods=[method.upper()], name=f"{method.lower()}:{full}")
 
@@ -136,6 +161,8 @@ def document(title: str, version: str) -> dict[str, Any]:
                         "description": field.description or "",
                     }
                 )
+        if doc.idempotent:
+            params.append(IDEMPOTENCY_KEY)
         if params:
             op["parameters"] = params
         if doc.body is not None:

@@ -63,6 +63,28 @@ async def test_openapi_lists_every_api_route(app: Starlette, client: httpx2.Asyn
     assert "requestBody" in register
 
 
+async def test_openapi_names_the_idempotency_key_where_a_write_takes_it(
+    client: httpx2.AsyncClient,
+) -> None:
+    doc = (await client.get("/api/v1/openapi.json")).json()
+
+    def takes_key(path: str, method: str) -> bool:
+        params = doc["paths"][path][method].get("parameters", [])
+        return any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
+
+    for path in (
+        "/api/v1/ideas",
+        "/api/v1/ideas/{id}/comments",
+        "/api/v1/ideas/{id}/reports",
+        "/api/v1/comments/{id}/reports",
+        "/api/v1/ideas/{id}/vote",
+        "/api/v1/ideas/{id}/attachments",
+        "/api/v1/attempts/{id}/submit",
+    ):
+        assert takes_key(path, "post"), path
+    assert not takes_key("/api/v1/auth/register", "post")
+
+
 async def test_unknown_api_path_answers_the_error_shape(client: httpx2.AsyncClient) -> None:
     r = await client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
     assert r.status_code == 404

@@ -145,6 +145,7 @@ _ideas: list[BaseRoute] = [
         body=IdeaIn,
         response=IdeaOut,
         status=201,
+        idempotent=True,
     ),
     api_route("/ideas/{id:int}", "GET", get_idea, summary="An idea", tag=T, response=IdeaOut),
     api_route(

@@ -96,7 +96,15 @@ async def report_comment(request: Request) -> Response:
 
 T = "ideas"
 routes: list[BaseRoute] = [
-    api_route("/ideas/{id:int}/vote", "POST", vote, summary="Vote", tag=T, response=VotesOut),
+    api_route(
+        "/ideas/{id:int}/vote",
+        "POST",
+        vote,
+        summary="Vote",
+        tag=T,
+        response=VotesOut,
+        idempotent=True,
+    ),
     api_route(
         "/ideas/{id:int}/vote",
         "DELETE",
@@ -123,6 +131,7 @@ routes: list[BaseRoute] = [
         body=CommentIn,
         response=CommentOut,
         status=201,
+        idempotent=True,
     ),
     api_route(
         "/ideas/{id:int}/reports",
@@ -133,6 +142,7 @@ routes: list[BaseRoute] = [
         body=ReportIn,
         response=ReportOut,
         status=201,
+        idempotent=True,
     ),
     api_route(
         "/comments/{id:int}/reports",
@@ -143,5 +153,6 @@ routes: list[BaseRoute] = [
         body=ReportIn,
         response=ReportOut,
         status=201,
+        idempotent=True,
     ),
 ]

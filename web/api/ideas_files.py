@@ -96,6 +96,7 @@ routes: list[BaseRoute] = [
         response=AttachmentOut,
         status=201,
         content_type="multipart/form-data",
+        idempotent=True,
     ),
     api_route(
         "/ideas/{id:int}/attachments/{aid:int}",

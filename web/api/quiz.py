@@ -228,6 +228,7 @@ routes: list[BaseRoute] = [
         "Submit (idempotent)",
         response=SubmitOut,
         status=202,
+        idempotent=True,  # with a key or without: an attempt is submitted once (`attempts`)
     ),
     _r("/attempts/{id:int}", "GET", get_attempt, "My attempt and its result", response=AttemptOut),
     _r(
