@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 from starlette.requests import Request
@@ -11,6 +12,9 @@ from starlette.responses import HTMLResponse
 
 from core import clock
 from web import i18n
+
+if TYPE_CHECKING:
+    from babel.numbers import NumberPattern
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 LOCAL_TZ = clock.LOCAL_TZ
@@ -37,12 +41,56 @@ def _format_dt(value: Any, fmt: str = "short") -> str:
     return format_datetime(value, format=fmt, locale=i18n.current_language(), tzinfo=LOCAL_TZ)
 
 
-def _format_number(value: Any) -> str:
+def _decimal_pattern(kind: str, places: int | None) -> NumberPattern:
+    """The current language's `kind` ("decimal", "percent") pattern; with `places`, that
+    pattern showing exactly `places` decimals (a column of scores lines up)."""
+    from babel import Locale
+
+    locale = Locale.parse(i18n.current_language())
+    formats = locale.percent_formats if kind == "percent" else locale.decimal_formats
+    pattern: NumberPattern = copy.copy(formats[None])
+    if places is not None:
+        pattern.frac_prec = (places, places)
+    return pattern
+
+
+def _format_number(value: Any, places: int | None = None) -> str:
+    """A number as the page's language writes it ("1.234,5" in Vietnamese, "1,234.5" in
+    English): up to 3 decimals, or exactly `places`."""
     from babel.numbers import format_decimal
 
     if value is None or isinstance(value, Undefined):
         return ""
-    return format_decimal(value, locale=i18n.current_language())
+    return format_decimal(
+        value, format=_decimal_pattern("decimal", places), locale=i18n.current_language()
+    )
+
+
+def _format_percent(value: Any, places: int = 1) -> str:
+    """A fraction (0.833) as a percentage in the page's language: "83,3%" / "83.3%"."""
+    from babel.numbers import format_percent
+
+    if value is None or isinstance(value, Undefined):
+        return ""
+    return format_percent(
+        value, format=_decimal_pattern("percent", places), locale=i18n.current_language()
+    )
+
+
+def _format_seconds(value: Any, places: int = 1) -> str:
+    """A duration in seconds with its unit, in the page's language: "376,0 giây" /
+    "376.0 sec" (babel's CLDR unit names)."""
+    from babel.units import format_unit
+
+    if value is None or isinstance(value, Undefined):
+        return ""
+    # A string is taken as the number already written: `_format_number` fixes the decimals.
+    return format_unit(
+        _format_number(value, places),
+        "duration-second",
+        length="short",
+        locale=i18n.current_language(),
+    )
 
 
 def _field_label(code: Any) -> str:
@@ -55,6 +103,8 @@ def _field_label(code: Any) -> str:
 
 env.filters["datetime"] = _format_dt
 env.filters["number"] = _format_number
+env.filters["percent"] = _format_percent
+env.filters["seconds"] = _format_seconds
 env.filters["field_label"] = _field_label
 
 
