@@ -1,4 +1,5 @@
-"""Attachments: up to `MAX_ATTACHMENTS` files per idea, images and PDF/Office documents.
+"""Attachments: up to `MAX_ATTACHMENTS` files per idea (also when uploads race), images and
+PDF/Office documents.
 
 The type is decided by the file's first bytes, never by its name or the declared type:
 PNG, JPEG, GIF, WebP, PDF, Office Open XML (a zip holding word/, xl/ or ppt/) and legacy
@@ -27,7 +28,7 @@ from ideas.errors import (
     TooManyAttachments,
 )
 from ideas.idempotency import Kind
-from ideas.models import Attachment
+from ideas.models import Attachment, Idea
 from ideas.rules import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from ideas.storage import Storage
 
@@ -95,6 +96,11 @@ async def attach(
     now = clock.now()
     try:
         async with in_transaction() as conn:
+            # Uploads racing past the check above: the idea's row, locked, lets one at a
+            # time count again (SQLite has one writer anyway).
+            await Idea.filter(id=idea.id).using_db(conn).select_for_update().first()
+            if await Attachment.filter(idea_id=idea.id).using_db(conn).count() >= MAX_ATTACHMENTS:
+                raise TooManyAttachments()
             row = await Attachment.create(
                 idea_id=idea.id,
                 filename=clean_name(filename),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import zipfile
@@ -119,3 +120,22 @@ async def test_stats(client: httpx2.AsyncClient) -> None:
     assert sum(data["by_month"].values()) == 2
     page = await client.get("/organise/stats", headers=w.h_org)
     assert page.status_code == 200 and "<svg" in page.text and "Phường Ba Đình" in page.text
+
+
+async def test_uploads_racing_never_pass_the_attachment_limit(client: httpx2.AsyncClient) -> None:
+    from ideas.rules import MAX_ATTACHMENTS
+
+    w = await world()
+    idea = await new_idea(client, w.h_author, status="draft")
+    url = f"/api/v1/ideas/{idea['id']}/attachments"
+    replies = await asyncio.gather(
+        *(
+            client.post(
+                url, files={"file": (f"t{n}.pdf", PDF, "application/pdf")}, headers=w.h_author
+            )
+            for n in range(MAX_ATTACHMENTS + 3)
+        )
+    )
+    codes = sorted(r.status_code for r in replies)
+    assert codes == [201] * MAX_ATTACHMENTS + [409] * 3, codes
+    assert await Attachment.filter(idea_id=idea["id"]).count() == MAX_ATTACHMENTS
