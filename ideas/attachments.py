@@ -111,16 +111,15 @@ async def attach(
                 created_at=now,
                 using_db=conn,
             )
-            if key is not None:
-                await idempotency.remember(
-                    conn,
-                    who.member_id,
-                    key,
-                    Kind.ATTACHMENT,
-                    idea_id=idea.id,
-                    made_id=row.id,
-                    at=now,
-                )
+            await idempotency.remember(
+                conn,
+                who.member_id,
+                key,
+                Kind.ATTACHMENT,
+                idea_id=idea.id,
+                made_id=row.id,
+                at=now,
+            )
     except Exception as exc:
         await storage.delete(stored)
         if isinstance(exc, IntegrityError):

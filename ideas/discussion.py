@@ -59,16 +59,15 @@ async def post_comment(who: Principal, idea_id: int, body: str, key: str | None 
             comment = await Comment.create(
                 idea_id=idea.id, author_id=who.member_id, body=body, created_at=now, using_db=conn
             )
-            if key is not None:
-                await idempotency.remember(
-                    conn,
-                    who.member_id,
-                    key,
-                    Kind.COMMENT,
-                    idea_id=idea.id,
-                    made_id=comment.id,
-                    at=now,
-                )
+            await idempotency.remember(
+                conn,
+                who.member_id,
+                key,
+                Kind.COMMENT,
+                idea_id=idea.id,
+                made_id=comment.id,
+                at=now,
+            )
             await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") + 1)
             await touched(conn, idea.id)
     except IntegrityError:
@@ -124,16 +123,15 @@ async def report_idea(
                 created_at=clock.now(),
                 using_db=conn,
             )
-            if key is not None:
-                await idempotency.remember(
-                    conn,
-                    who.member_id,
-                    key,
-                    Kind.REPORT,
-                    idea_id=idea.id,
-                    made_id=report.id,
-                    at=report.created_at,
-                )
+            await idempotency.remember(
+                conn,
+                who.member_id,
+                key,
+                Kind.REPORT,
+                idea_id=idea.id,
+                made_id=report.id,
+                at=report.created_at,
+            )
             open_reports = (
                 await Report.filter(
                     idea_id=idea.id, comment_id__isnull=True, resolved_at__isnull=True
@@ -189,16 +187,15 @@ async def report_comment(
                 created_at=clock.now(),
                 using_db=conn,
             )
-            if key is not None:
-                await idempotency.remember(
-                    conn,
-                    who.member_id,
-                    key,
-                    Kind.REPORT,
-                    idea_id=idea.id,
-                    made_id=report.id,
-                    at=report.created_at,
-                )
+            await idempotency.remember(
+                conn,
+                who.member_id,
+                key,
+                Kind.REPORT,
+                idea_id=idea.id,
+                made_id=report.id,
+                at=report.created_at,
+            )
             open_reports = (
                 await Report.filter(comment_id=comment.id, resolved_at__isnull=True)
                 .using_db(conn)

@@ -47,15 +47,18 @@ def clean_key(raw: str | None) -> str | None:
 async def remember(
     conn: BaseDBAsyncClient,
     member_id: int,
-    key: str,
+    key: str | None,
     kind: Kind,
     *,
     idea_id: int,
     made_id: int | None,
     at: datetime,
 ) -> None:
-    """Store the pair inside the write's transaction; IntegrityError when it was used (a
-    concurrent request with the same key waits here until the first one commits)."""
+    """Store the pair inside the write's transaction (nothing without a key); IntegrityError
+    when it was used (a concurrent request with the same key waits here until the first
+    one commits)."""
+    if key is None:
+        return
     await SubmissionKey.create(
         member_id=member_id,
         key=key,

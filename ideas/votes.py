@@ -42,10 +42,9 @@ async def vote(who: Principal, idea_id: int, key: str | None = None) -> int:
             await Vote.create(
                 idea_id=idea.id, member_id=who.member_id, created_at=now, using_db=conn
             )
-            if key is not None:
-                await idempotency.remember(
-                    conn, who.member_id, key, Kind.VOTE, idea_id=idea.id, made_id=None, at=now
-                )
+            await idempotency.remember(
+                conn, who.member_id, key, Kind.VOTE, idea_id=idea.id, made_id=None, at=now
+            )
             await Idea.filter(id=idea.id).using_db(conn).update(votes=F("votes") + 1)
             await touched(conn, idea.id)
     except IntegrityError as exc:

@@ -8,35 +8,18 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from accounts.models import Member
 from contests.judging.models import Assignment, Criterion, Entry, Judge
+from tests.contests.judging.pages import login
 from tests.contests.judging.world import build, make_idea, ready
-from tests.factories import PASSWORD
 from tests.support import run_worker
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
 
-async def _login(client: httpx2.AsyncClient, who: Member) -> str:
-    await client.get("/login")
-    page = await client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    r = await client.post(
-        "/login",
-        data={"email": who.email, "password": PASSWORD, "next": "/", "csrf_token": token.group(1)},
-    )
-    assert r.status_code == 303, r.text
-    home = await client.get("/")
-    found = re.search(r'name="csrf-token" content="([^"]+)"', home.text)
-    assert found
-    return found.group(1)
-
-
 async def test_member_enters_an_idea_through_the_page(client: httpx2.AsyncClient) -> None:
     w = await build()
     idea = await make_idea(w.authors[0], w.tree.hoan_kiem, "Xe đạp công cộng")
-    csrf = await _login(client, w.authors[0])
+    csrf = await login(client, w.authors[0])
     page = await client.get(f"/contests/{w.contest.id}/entries")
     assert page.status_code == 200
     assert "Xe đạp công cộng" in page.text
@@ -61,7 +44,7 @@ async def test_organiser_runs_judging_from_the_manage_page(
     from tests.contests.judging.world import entered
 
     await entered(w)
-    csrf = await _login(client, w.organiser)
+    csrf = await login(client, w.organiser)
     base = f"/contests/{w.contest.id}/judging/manage"
     assert (await client.get(base)).status_code == 200
     bad = await client.post(
@@ -104,7 +87,7 @@ async def test_judge_scores_through_the_form(client: httpx2.AsyncClient, app: St
     w = await build()
     await ready(w)
     judge = w.judges[0]
-    csrf = await _login(client, judge)
+    csrf = await login(client, judge)
     queue = await client.get("/judging")
     assert queue.status_code == 200
     ids = re.findall(r'href="/judging/assignments/(\d+)"', queue.text)
