@@ -86,11 +86,12 @@ async def update_question(
     question = await organised_question(principal, question_id)
     merged = {name: changes.get(name, getattr(question, name)) for name in EDITABLE}
     spec = QuestionIn.model_validate(merged)
-    problem = check(spec)
-    if problem:
-        raise BadQuestions(
-            problem, fields={"correct" if "correct" in problem else "options": problem}
-        )
+    problems = check(spec)
+    if problems:
+        fields: dict[str, str] = {}
+        for problem in problems:
+            fields.setdefault(problem.field, problem.message)
+        raise BadQuestions(problems[0].message, fields=fields)
     used = await drawn(question)
     if used and len(spec.options) != len(question.options):
         raise QuestionInUse(

@@ -1,10 +1,16 @@
 """The question bank of a quiz contest: JSON or CSV imports, each row checked.
 
-Import rule: every bad row is reported by its number (JSON: position from 1; CSV: line of
-the file, the header being line 1) and, unless `partial` is asked, a file with any bad row
-imports nothing. With `partial`, the good rows are imported and the bad ones reported.
-Row errors carry English message ids and their params; the web edge words them in the
-request's language.
+Import rule: every problem is reported, each on its own (a row with three problems gets
+three), and, unless `partial` is asked, a file with any problem imports nothing. With
+`partial`, the good rows are imported and the bad ones reported. A problem is either
+- of a row: `row` is its number (JSON: position from 1; CSV: line of the file, the header
+  being line 1), with the CSV column or JSON field it concerns when it concerns one; or
+- of the file as a whole (`whole_file`: not UTF-8 text, not a JSON list, a wrong or broken
+  header, broken quoting, a character not allowed, too many rows): nothing of the file, or
+  nothing from that line on, was read. `row` is then the line where it was found, 0 when
+  it lies at no line; the API says `"scope": "file"` (`row` stays an integer, API.md).
+Problems carry English message ids and their params; the web edge words them in the
+request's language, naming the column in that language too (`LABELS`).
 
 CSV columns (header required, in any order): `text`, `option_a` … `option_f` (at least
 two), `correct` (letters, e.g. `A` or `A,C`), and optionally `tags` (separated by `;`),
@@ -36,29 +42,58 @@ LETTERS = "abcdef"
 KNOWN_COLUMNS = {"text", "correct", "tags", "difficulty", "explanation"} | {
     f"option_{c}" for c in LETTERS
 }
+# What each CSV column and JSON field holds (English msgids): the edge names a column in
+# the request's language with it, beside the column's own name.
+LABELS: dict[str, str] = {
+    "text": "Question",
+    "options": "Options",
+    **{f"option_{c}": f"Option {c.upper()}" for c in LETTERS},
+    "correct": "Correct options",
+    "tags": "Tags",
+    "difficulty": "Difficulty",
+    "explanation": "Explanation",
+}
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A bad row: an English message id with `{name}` params, translated at the edge into
-    the request's language; or pydantic's `validation` error, which the edge words."""
+    """One problem of an import (see the module's rule): an English message id with
+    `{name}` params; or pydantic's `validation` error at the dotted `loc`, which the edge
+    words. `column` (CSV) or `field` (JSON) names what the message is about."""
 
     row: int
     message: str
     params: dict[str, object] = field(default_factory=dict)
+    column: str | None = None
+    field: str | None = None
+    whole_file: bool = False
     validation: ValidationError | None = None
+    loc: str = ""
+
+    @property
+    def key(self) -> str:
+        """Where the error shape's `fields` put it: `file`, or `rows.<row>`."""
+        return "file" if self.whole_file else f"rows.{self.row}"
 
     def english(self) -> str:
         if self.validation is not None:
-            return _validation_message(self.validation)
+            for err in self.validation.errors(include_url=False):
+                if _dotted(err["loc"]) == self.loc:
+                    return str(err["msg"])
         return self.message.format(**self.params) if self.params else self.message
 
 
-class RowProblem(ValueError):
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params = params
+def _file_error(message: str, at: int = 0, /, **params: object) -> RowError:
+    """A problem of the whole file, found at line `at` (0: at no line)."""
+    return RowError(at, message, params, whole_file=True)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule of a question: an English message and the field it concerns."""
+
+    field: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -67,32 +102,36 @@ class ImportResult:
     errors: list[RowError]
 
 
-def check(spec: QuestionIn) -> str | None:
-    """A question's own rules: 2–6 distinct non-empty options, at least one correct option,
-    correct indexes within the options and without repeats."""
+def check(spec: QuestionIn) -> list[Problem]:
+    """A question's own rules, every one it breaks: 2–6 distinct non-empty options, at
+    least one correct option, correct indexes within the options and without repeats."""
     options = [o.strip() for o in spec.options]
+    problems: list[Problem] = []
     if any(not o for o in options):
-        return "Options must not be empty."
-    if len(set(options)) != len(options):
-        return "Two options are the same."
+        problems.append(Problem("options", "Options must not be empty."))
+    elif len(set(options)) != len(options):
+        problems.append(Problem("options", "Two options are the same."))
     if len(set(spec.correct)) != len(spec.correct):
-        return "A correct option is listed twice."
+        problems.append(Problem("correct", "A correct option is listed twice."))
     if any(i < 0 or i >= len(options) for i in spec.correct):
-        return "A correct option points past the options."
-    return None
+        problems.append(Problem("correct", "A correct option points past the options."))
+    return problems
 
 
-def _validation_message(exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return f"{where}: {err['msg']}" if where else str(err["msg"])
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def _locs(exc: ValidationError) -> list[str]:
+    """The places pydantic found wrong, each once, in its order."""
+    return list(dict.fromkeys(_dotted(err["loc"]) for err in exc.errors(include_url=False)))
 
 
 def parse_json_rows(items: Any) -> tuple[list[QuestionIn], list[RowError]]:
     if not isinstance(items, list):
-        return [], [RowError(0, "Expected a JSON list of questions.")]
+        return [], [_file_error("Expected a JSON list of questions.")]
     if len(items) > MAX_ROWS:
-        return [], [RowError(0, "At most {max} questions per upload.", {"max": MAX_ROWS})]
+        return [], [_file_error("At most {max} questions per upload.", max=MAX_ROWS)]
     good: list[QuestionIn] = []
     errors: list[RowError] = []
     for n, item in enumerate(items, start=1):
@@ -100,73 +139,118 @@ def parse_json_rows(items: Any) -> tuple[list[QuestionIn], list[RowError]]:
             # strict, as every JSON body (`web.parsing.parse_json`): `true` is no option index
             spec = QuestionIn.model_validate(item, strict=True)
         except ValidationError as exc:
-            errors.append(RowError(n, "Not valid.", validation=exc))
+            errors += [
+                RowError(n, "Not valid.", field=loc or None, validation=exc, loc=loc)
+                for loc in _locs(exc)
+            ]
             continue
-        problem = check(spec)
-        if problem:
-            errors.append(RowError(n, problem))
-        else:
+        problems = check(spec)
+        errors += [RowError(n, p.message) for p in problems]
+        if not problems:
             good.append(spec)
     return good, errors
 
 
-def _csv_row(row: dict[str, str]) -> QuestionIn:
+def _csv_column(loc: str) -> str | None:
+    """The CSV column of a `QuestionIn` field (`options.2` → `option_c`)."""
+    name, _, index = loc.partition(".")
+    if name == "options":
+        return f"option_{LETTERS[int(index)]}" if index.isdigit() and int(index) < 6 else None
+    return name if name in KNOWN_COLUMNS else None
+
+
+def _csv_row(line: int, row: dict[str, str]) -> tuple[QuestionIn | None, list[RowError]]:
+    """A CSV row as a question, or every problem it has. A cell that is not even read
+    (no correct option, a difficulty that is no number) is reported, and the rest of the
+    row is still checked with a stand-in value in its place."""
+    problems: list[RowError] = []
     options = [row.get(f"option_{c}", "") or "" for c in LETTERS]
     while options and not options[-1].strip():
         options.pop()
+    if len(options) < 2:
+        problems.append(RowError(line, "At least two options are needed (option_a, option_b)."))
     letters = [x.strip().lower() for x in (row.get("correct") or "").replace(";", ",").split(",")]
     correct = []
     for letter in letters:
         if not letter:
             continue
         if len(letter) != 1 or letter not in LETTERS:
-            raise RowProblem(
-                "Unknown correct option “{letter}”: use letters A–F.", letter=letter.upper()
+            problems.append(
+                RowError(
+                    line,
+                    "Unknown correct option “{letter}”: use letters A–F.",
+                    {"letter": letter.upper()},
+                )
             )
+            continue
         correct.append(LETTERS.index(letter))
-    difficulty = number_between((row.get("difficulty") or "1").strip(), 0, 99)
+    if not any(letters):
+        problems.append(
+            RowError(line, "Give at least one correct option, e.g. A or A,C.", column="correct")
+        )
+    difficulty = number_between((row.get("difficulty") or "1").strip(), 1, 5)
     if difficulty is None:
-        raise RowProblem("difficulty: must be a whole number from 1 to 5.")
-    return QuestionIn(
-        text=(row.get("text") or "").strip(),
-        options=options,
-        correct=correct,
-        tags=[t.strip() for t in (row.get("tags") or "").split(";") if t.strip()],
-        difficulty=difficulty,
-        explanation=(row.get("explanation") or "").strip(),
-    )
+        problems.append(RowError(line, "Must be a whole number from 1 to 5.", column="difficulty"))
+    try:
+        spec = QuestionIn(
+            text=(row.get("text") or "").strip(),
+            options=options if len(options) >= 2 else ["", ""],
+            correct=correct or [0],
+            tags=[t.strip() for t in (row.get("tags") or "").split(";") if t.strip()],
+            difficulty=difficulty or 1,
+            explanation=(row.get("explanation") or "").strip(),
+        )
+    except ValidationError as exc:
+        problems += [
+            RowError(line, "Not valid.", column=_csv_column(loc), validation=exc, loc=loc)
+            for loc in _locs(exc)
+        ]
+        return None, problems
+    if len(options) >= 2:
+        problems += [RowError(line, p.message) for p in check(spec)]
+    return (None if problems else spec), problems
+
+
+BROKEN = (
+    "Broken CSV at line {line}: unbalanced quotes or a cell too large; "
+    "the rest of the file was not read."
+)
+TOO_MANY = "At most {max} questions per upload: the rows from line {line} on were not read."
 
 
 def parse_csv_rows(data: bytes) -> tuple[list[QuestionIn], list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [RowError(0, "The file is not UTF-8 text.")]
+        return [], [_file_error("The file is not UTF-8 text.")]
     if "\x00" in text:
         # No text may hold U+0000 (PostgreSQL's text refuses it; web.parsing for JSON):
         # the whole file is refused, naming the line of the first one.
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return [], [RowError(line, "Contains a character that is not allowed.")]
+        return [], [
+            _file_error("Line {line} holds a character that is not allowed.", line, line=line)
+        ]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     good: list[QuestionIn] = []
     errors: list[RowError] = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
     except csv.Error:
-        return [], [RowError(1, "Broken CSV: unbalanced quotes or a cell too large.")]
+        return [], [_file_error(BROKEN, 1, line=1)]
+    if not any(header):
+        return [], [_file_error("The file is empty.")]
     missing = {"text", "option_a", "option_b", "correct"} - set(header)
     unknown = [h for h in header if h not in KNOWN_COLUMNS]
     if missing or unknown:
         return [], [
-            RowError(
-                1,
+            _file_error(
                 "Wrong columns (missing: {missing}; unknown: {unknown}).",
-                {
-                    "missing": ", ".join(sorted(missing)) or "—",
-                    "unknown": ", ".join(unknown) or "—",
-                },
+                1,
+                missing=", ".join(sorted(missing)) or "—",
+                unknown=", ".join(unknown) or "—",
             )
         ]
+    rows = 0
     while True:
         line = reader.line_num + 1
         try:
@@ -174,13 +258,14 @@ def parse_csv_rows(data: bytes) -> tuple[list[QuestionIn], list[RowError]]:
         except StopIteration:
             break
         except csv.Error:
-            errors.append(RowError(line, "Broken CSV: unbalanced quotes or a cell too large."))
+            errors.append(_file_error(BROKEN, line, line=line))
             break
         if not any(c.strip() for c in cells):
             continue
-        if len(good) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(line, "At most {max} questions per upload.", {"max": MAX_ROWS}))
+        if rows >= MAX_ROWS:
+            errors.append(_file_error(TOO_MANY, line, max=MAX_ROWS, line=line))
             break
+        rows += 1
         if len(cells) != len(header):
             errors.append(
                 RowError(
@@ -190,25 +275,30 @@ def parse_csv_rows(data: bytes) -> tuple[list[QuestionIn], list[RowError]]:
                 )
             )
             continue
-        if any(len(c) > MAX_CELL for c in cells):
-            errors.append(
-                RowError(line, "A cell is longer than {max} characters.", {"max": MAX_CELL})
-            )
+        long = [h for h, c in zip(header, cells, strict=True) if len(c) > MAX_CELL]
+        if long:
+            errors += [
+                RowError(line, "At most {max} characters.", {"max": MAX_CELL}, column=h)
+                for h in long
+            ]
             continue
-        try:
-            spec = _csv_row(dict(zip(header, cells, strict=True)))
-        except ValidationError as exc:
-            errors.append(RowError(line, "Not valid.", validation=exc))
-            continue
-        except RowProblem as exc:
-            errors.append(RowError(line, exc.message, exc.params))
-            continue
-        problem = check(spec)
-        if problem:
-            errors.append(RowError(line, problem))
-        else:
+        spec, problems = _csv_row(line, dict(zip(header, cells, strict=True)))
+        errors += problems
+        if spec is not None:
             good.append(spec)
     return good, errors
+
+
+def fields_of(worded: list[tuple[RowError, str]], limit: int = 200) -> dict[str, str]:
+    """The error shape's `fields` for an import's problems (each worded): `file` and
+    `rows.<row>`, the problems of one row one after the other; at most `limit` keys."""
+    fields: dict[str, str] = {}
+    for error, message in worded:
+        if error.key in fields:
+            fields[error.key] += " " + message
+        elif len(fields) < limit:
+            fields[error.key] = message
+    return fields
 
 
 async def quiz_contest_for(principal: Principal | None, contest_id: int) -> Contest:
@@ -230,7 +320,7 @@ async def import_questions(
     """Store the checked rows (all in one transaction), following the import rule."""
     contest = await quiz_contest_for(principal, contest_id)
     if errors and not partial:
-        raise BadQuestions(fields={f"rows.{e.row}": e.english() for e in errors[:200]})
+        raise BadQuestions(fields=fields_of([(e, e.english()) for e in errors]))
     now = clock.now()
     async with in_transaction() as conn:
         for spec in good:

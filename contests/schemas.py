@@ -87,8 +87,19 @@ class QuestionIn(BaseModel):
 
 
 class ImportError_(BaseModel):
-    row: int
+    """One problem of a question import (the rule: `contests.questions`)."""
+
+    row: int = Field(
+        description="the row (JSON: position from 1; CSV: line, the header being 1); "
+        "for a problem of the whole file, the line where it was found, 0 if none"
+    )
     message: str
+    scope: Literal["row", "file"] = Field(
+        default="row", description="`file`: a problem of the whole file, not of a row"
+    )
+    field: str | None = Field(
+        default=None, description="the CSV column or JSON field the message is about"
+    )
 
 
 class ImportReport(BaseModel):

@@ -24,7 +24,8 @@ async def test_json_import_takes_option_indexes_only_as_numbers(
     items[2]["correct"] = ["0"]
     r = await client.post(f"/api/v1/contests/{contest_id}/questions", json=items, headers=auth)
     assert r.status_code == 422
-    assert [e["row"] for e in r.json()["errors"]] == [1, 3]
+    assert [e["row"] for e in r.json()["errors"]] == [1, 1, 3]  # each of row 1's two
+    assert [e["field"] for e in r.json()["errors"]] == ["correct.0", "correct.1", "correct.0"]
     assert await Question.filter(contest_id=contest_id).count() == 0
 
 
@@ -95,15 +96,22 @@ async def test_csv_broken_quoting_wrong_columns_and_huge_cell(client: httpx2.Asy
     nul = HEADER + "Câu một,A,B,C,D,A,,1,\nCâu\x00 hai,A,B,C,D,A,,1,\n"
     r = await client.post(url, content=nul.encode(), headers=headers)
     assert r.status_code == 422
-    assert r.json()["errors"] == [
-        {"row": 3, "message": "Contains a character that is not allowed."}
+    assert r.json()["errors"] == [  # the whole file is refused, naming the line
+        {
+            "row": 3,
+            "message": "Line 3 holds a character that is not allowed.",
+            "scope": "file",
+            "field": None,
+        }
     ]
     # digits that str.isdigit accepts and int() refuses ("²"), or far too many of them
     odd = HEADER + "Câu một,A,B,C,D,A,,²,\nCâu hai,A,B,C,D,A,,1" + "0" * 5000 + ",\n"
     r = await client.post(url, content=odd.encode(), headers=headers)
     assert r.status_code == 422
     assert [e["row"] for e in r.json()["errors"]] == [2, 3]
-    assert r.json()["errors"][0]["message"] == "difficulty: must be a whole number from 1 to 5."
+    assert (
+        r.json()["errors"][0]["message"] == "Column difficulty: Must be a whole number from 1 to 5."
+    )
     assert await Question.filter(contest_id=contest_id).count() == 0
 
 
@@ -130,13 +138,19 @@ async def test_row_errors_speak_the_request_language(client: httpx2.AsyncClient)
     r = await client.post(url, json=items, headers=auth)  # Vietnamese by default
     body = r.json()
     assert r.status_code == 422
-    assert body["errors"][0] == {"row": 1, "message": "Một đáp án đúng trỏ ra ngoài các phương án."}
+    assert body["errors"][0] == {
+        "row": 1,
+        "message": "Một đáp án đúng trỏ ra ngoài các phương án.",
+        "scope": "row",
+        "field": None,
+    }
     assert body["error"]["fields"]["rows.1"] == body["errors"][0]["message"]
-    assert body["errors"][1]["row"] == 3 and body["errors"][1]["message"].startswith("options: ")
+    assert body["errors"][1]["row"] == 3
+    assert body["errors"][1]["message"] == "Trường «Các phương án» (options): Ít nhất 2 mục."
     assert "should" not in body["errors"][1]["message"]  # not pydantic's English
     r = await client.post(url, json=items, headers={**auth, "Accept-Language": "en"})
     assert r.json()["errors"][0]["message"] == "A correct option points past the options."
-    assert r.json()["errors"][1]["message"] == "options: At least 2 items."
+    assert r.json()["errors"][1]["message"] == "Field options: At least 2 items."
 
     csv_headers = {**auth, "Content-Type": "text/csv"}
     r = await client.post(url, content=b"question,answer\nA,B\n", headers=csv_headers)

@@ -68,15 +68,40 @@ def round_out(round_: Round, now: datetime) -> RoundOut:
 
 
 def row_message(error: questions.RowError) -> str:
-    """A bad row's message in the request's language."""
+    """An import problem's message in the request's language; the CSV column (or JSON
+    field) it is about is named by what it holds, in that language, and by its own name,
+    which is what the file has: "Cột «Độ khó» (difficulty): …", "Column difficulty: …"."""
     if error.validation is not None:
-        name, message = next(iter(field_errors(error.validation).items()))
-        return f"{name}: {message}"
-    return i18n.gettext(error.message, **error.params)
+        message = field_errors(error.validation).get(error.loc or "body")
+        message = message or i18n.gettext("Not valid.")
+    else:
+        message = i18n.gettext(error.message, **error.params)
+    if error.column is not None:
+        label = i18n.gettext(questions.LABELS[error.column])
+        return i18n.gettext(
+            "Column {column}: {message}", column=error.column, label=label, message=message
+        )
+    if error.field is not None:
+        known = questions.LABELS.get(error.field.partition(".")[0])
+        if known is None:  # a key the JSON should not have
+            return i18n.gettext("“{field}”: {message}", field=error.field, message=message)
+        label = i18n.gettext(known)
+        return i18n.gettext(
+            "Field {field}: {message}", field=error.field, label=label, message=message
+        )
+    return message
 
 
 def import_errors(errors: list[questions.RowError]) -> list[ImportError_]:
-    return [ImportError_(row=e.row, message=row_message(e)) for e in errors]
+    return [
+        ImportError_(
+            row=e.row,
+            message=row_message(e),
+            scope="file" if e.whole_file else "row",
+            field=e.column or e.field,
+        )
+        for e in errors
+    ]
 
 
 async def import_questions(request: Request) -> Response:
@@ -112,12 +137,13 @@ async def import_questions(request: Request) -> Response:
         )
     except BadQuestions as exc:
         report = import_errors(errors)
+        fields = questions.fields_of([(e, r.message) for e, r in zip(errors, report, strict=True)])
         return JSONResponse(
             {
                 "error": {
                     "code": exc.code,
                     "message": i18n.gettext(exc.text),
-                    "fields": {f"rows.{e.row}": e.message for e in report[:200]},
+                    "fields": fields,
                 },
                 "created": 0,
                 "errors": [e.model_dump() for e in report],
