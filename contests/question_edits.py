@@ -9,7 +9,7 @@ The rules, written once:
 - Fixing the answer key of a question that attempts drew re-scores the rounds that have
   attempts (`contests.rescoring`, by the worker).
 - No change may leave a round that has not closed with fewer matching questions than it
-  draws (409 naming the round).
+  draws (409 naming the round, how many questions would match it and how many it draws).
 """
 
 from __future__ import annotations
@@ -68,8 +68,18 @@ async def _check_rounds(contest_id: int, changed: Question, now: datetime) -> No
     for round_ in await Round.filter(contest_id=contest_id, closes_at__gt=now):
         pool = rounds.question_pool(bank, round_.tags, round_.difficulties)
         if len(pool) < round_.question_count:
+            message = (
+                "Not enough questions would be left for the round “{round}”: "
+                "it draws {count}, and {matching} would match it."
+            )
             raise NotEnoughQuestions(
-                fields={f"rounds.{round_.id}": "This round would have too few questions left."}
+                message,
+                fields={f"rounds.{round_.id}": message},
+                params={
+                    "round": round_.title,
+                    "count": round_.question_count,
+                    "matching": len(pool),
+                },
             )
 
 

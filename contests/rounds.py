@@ -71,7 +71,9 @@ def question_pool(
 
 
 async def check_fits(contest: Contest, values: Mapping[str, Any]) -> None:
-    """A round lies within its contest's dates and its bank has enough matching questions."""
+    """A round lies within its contest's dates and its bank has enough matching questions
+    (409 saying how many match and how many the round draws, once: the message and the
+    `question_count` field's are the same sentence)."""
     if values["opens_at"] < contest.opens_at or values["closes_at"] > contest.closes_at:
         raise BadContest(fields={"opens_at": "The round must lie within the contest's dates."})
     pool = question_pool(
@@ -80,8 +82,20 @@ async def check_fits(contest: Contest, values: Mapping[str, Any]) -> None:
         values["difficulties"],
     )
     if len(pool) < values["question_count"]:
+        if values["tags"] or values["difficulties"]:
+            message = (
+                "Not enough questions: this round draws {count}, and {matching} of the "
+                "bank match its tags and difficulties."
+            )
+        else:
+            message = (
+                "Not enough questions: this round draws {count}, and the bank has "
+                "{matching} in use (retired ones left out)."
+            )
         raise NotEnoughQuestions(
-            fields={"question_count": "Not enough questions of the bank match this round."}
+            message,
+            fields={"question_count": message},
+            params={"count": values["question_count"], "matching": len(pool)},
         )
 
 
