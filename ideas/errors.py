@@ -42,8 +42,7 @@ class NotEditable(IdeasError, Conflict):
 class EntryFrozen(NotEditable):
     code = "entry_frozen"
     message = (
-        "This idea is entered in a contest whose entries have closed: it stays as it was "
-        "entered."
+        "This idea is entered in a contest whose entries have closed: it stays as it was entered."
     )
 
 

@@ -33,6 +33,7 @@ def editable(status: IdeaStatus, frozen_from: datetime | None, now: datetime) ->
     """Whether the authors may change the idea now: an editable status, not frozen."""
     return status in EDITABLE_STATUSES and not frozen(frozen_from, now)
 
+
 # The review transitions an organiser may make: submitted → under_review → accepted |
 # rejected → implemented (only from accepted); any public status → hidden; hidden → back to
 # submitted (restore). Nothing moves out of draft, withdrawn or merged by review.

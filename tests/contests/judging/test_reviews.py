@@ -157,7 +157,9 @@ async def test_edits_are_kept_for_organisers(client: httpx2.AsyncClient) -> None
     assert login.status_code == 303
     page = await client.get(f"/judging/assignments/{item['id']}/history")
     assert page.status_code == 200
-    assert "đầu" in page.text and "sau" in page.text and "90,0" in page.text  # Vietnamese decimal comma
+    assert (
+        "đầu" in page.text and "sau" in page.text and "90,0" in page.text
+    )  # Vietnamese decimal comma
     assert w.judges[0].display_name in page.text
     idea = await Idea.get(id=(await Entry.get(id=row.entry_id)).idea_id)
     assert html.escape(idea.title) in page.text
