@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from tortoise import connections
 from tortoise.functions import Count
 
+from accounts import units
 from accounts.models import Member, Unit
 from accounts.permissions import Principal, require_organizer_of
 from core import clock, db
@@ -124,10 +125,10 @@ async def _count(unit: Unit, now: datetime) -> Stats:
     ideas_at = await _per_path(Idea, unit.path)
     members_at = await _per_path(Member, unit.path)
     out.total_members = sum(members_at.values())
-    for child in await Unit.filter(parent_id=unit.id).order_by("name"):
+    for child in await Unit.filter(parent_id=unit.id):
         n_ideas = sum(n for p, n in ideas_at.items() if p.startswith(child.path))
         n_members = sum(n for p, n in members_at.items() if p.startswith(child.path))
         if n_ideas or n_members:
             out.by_unit.append((child, n_ideas, n_members))
-    out.by_unit.sort(key=lambda row: (-row[1], row[0].name))
+    out.by_unit.sort(key=lambda row: (-row[1], units.display_key(row[0].name)))
     return out

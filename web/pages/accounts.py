@@ -77,13 +77,13 @@ async def logout(request: Request) -> Response:
 
 
 async def _register_context(request: Request, province_id: str | None) -> dict[str, object]:
-    provinces = await Unit.filter(level=UnitLevel.PROVINCE).order_by("name")
+    provinces = units.in_display_order(await Unit.filter(level=UnitLevel.PROVINCE))
     province = None
     wards: list[Unit] = []
     if (key := number_between(province_id, 1, INTEGER_MAX)) is not None:
         province = await Unit.get_or_none(id=key, level=UnitLevel.PROVINCE)
         if province:
-            wards = await Unit.filter(parent_id=province.id).order_by("name")
+            wards = units.in_display_order(await Unit.filter(parent_id=province.id))
     return {"provinces": provinces, "province": province, "wards": wards, "form": {}, "errors": {}}
 
 

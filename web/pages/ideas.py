@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from accounts import units
 from accounts.models import Unit, UnitLevel
 from core import clock
 from core.errors import DomainError
@@ -81,7 +82,7 @@ async def ideas_page(request: Request) -> Response:
     except DomainError as exc:
         errors = dict(exc.fields)
         result = await list_query(IdeaQuery(), hidden)
-    provinces = await Unit.filter(level=UnitLevel.PROVINCE).order_by("name")
+    provinces = units.in_display_order(await Unit.filter(level=UnitLevel.PROVINCE))
     pages = max(1, -(-result.total // query.per_page))
     return render(
         request,
