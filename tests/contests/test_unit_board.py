@@ -193,3 +193,19 @@ async def test_unit_board_page_links_down_the_tree(client: httpx2.AsyncClient) -
     assert page.status_code == 200
     assert "Phường Hoàn Kiếm" in page.text and "Tham gia theo đơn vị" in page.text
     assert f'href="/rounds/{round_id}/units?parent_id={w.tree.hoan_kiem.id}"' in page.text
+    # rates and averages as Vietnamese writes numbers (decimal comma), no "%.1f" by hand
+    rows = (
+        await client.get(
+            f"/api/v1/rounds/{round_id}/leaderboard/units?parent_id={w.tree.hanoi.id}",
+            headers=w.org_auth,
+        )
+    ).json()["items"]
+    assert rows
+    for row in rows:
+        rate = f"{row['participation_rate'] * 100:.1f}".replace(".", ",") + "%"
+        assert rate in page.text, rate
+    english = await client.get(
+        f"/rounds/{round_id}/units?parent_id={w.tree.hanoi.id}",
+        headers=w.org_auth | {"Accept-Language": "en"},
+    )
+    assert ("1 unit ·" in english.text) == (len(rows) == 1)
