@@ -14,17 +14,13 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from core.errors import DomainError, Invalid
-from web.i18n import gettext
+from web.i18n import gettext, ngettext
 
 log = logging.getLogger("ideabank.web")
 
 # pydantic error type -> (message id, which ctx values it needs)
 _PYDANTIC_MESSAGES: dict[str, str] = {
     "missing": "This field is required.",
-    "string_too_long": "At most {max_length} characters.",
-    "string_too_short": "At least {min_length} characters.",
-    "too_long": "At most {max_length} items.",
-    "too_short": "At least {min_length} items.",
     "string_type": "Must be text.",
     "int_type": "Must be a whole number.",
     "int_parsing": "Must be a whole number.",
@@ -55,6 +51,23 @@ _PYDANTIC_MESSAGES: dict[str, str] = {
 }
 
 
+# Messages about a count, with their singular: "At least 1 character.", not "1 characters".
+_PLURALS: dict[str, tuple[str, str, str]] = {
+    "string_too_long": (
+        "At most {max_length} character.",
+        "At most {max_length} characters.",
+        "max_length",
+    ),
+    "string_too_short": (
+        "At least {min_length} character.",
+        "At least {min_length} characters.",
+        "min_length",
+    ),
+    "too_long": ("At most {max_length} item.", "At most {max_length} items.", "max_length"),
+    "too_short": ("At least {min_length} item.", "At least {min_length} items.", "min_length"),
+}
+
+
 def _choices(expected: str) -> str:
     """pydantic's "'a', 'b' or 'c'" as "a, b, c": the values a client may send, without
     pydantic's English "or" inside a message in the request's language."""
@@ -70,6 +83,10 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
         if name in out:
             continue
         ctx: dict[str, Any] = dict(err.get("ctx") or {})
+        if (plural := _PLURALS.get(err["type"])) is not None and plural[2] in ctx:
+            singular, many, count = plural
+            out[name] = ngettext(singular, many, int(ctx[count]), **{count: ctx[count]})
+            continue
         msg_id = _PYDANTIC_MESSAGES.get(err["type"])
         if msg_id is None:
             error = ctx.get("error")

@@ -48,7 +48,7 @@ async def test_a_csv_problem_names_its_column_in_the_request_language(
     r = await _post_csv(client, contest_id, w.org_auth, csv_text, **EN)
     assert [e["message"] for e in r.json()["errors"]] == [
         "Column difficulty: Must be a whole number from 1 to 5.",
-        "Column text: At least 1 characters.",
+        "Column text: At least 1 character.",
     ]
     assert await Question.filter(contest_id=contest_id).count() == 1
 

@@ -144,3 +144,17 @@ async def test_a_wrong_choice_lists_the_values_without_english_words(
     r = await client.post("/api/v1/ideas", json=idea_body(status="published"), headers=w.h_author)
     assert r.status_code == 422
     assert r.json()["error"]["fields"]["status"] == "Phải là một trong: draft, submitted."
+
+
+async def test_count_messages_agree_with_their_number(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    en = {**w.h_author, "Accept-Language": "en"}
+    r = await client.post("/api/v1/ideas", json=idea_body(title=""), headers=en)
+    assert r.json()["error"]["fields"]["title"] == "At least 5 characters."
+    idea = await new_idea(client, w.h_author)
+    r = await client.post(f"/api/v1/ideas/{idea['id']}/comments", json={"body": ""}, headers=en)
+    assert r.json()["error"]["fields"]["body"] == "At least 1 character."
+    r = await client.post(
+        f"/api/v1/ideas/{idea['id']}/comments", json={"body": ""}, headers=w.h_author
+    )
+    assert r.json()["error"]["fields"]["body"] == "Ít nhất 1 ký tự."
