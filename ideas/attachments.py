@@ -2,11 +2,13 @@
 PDF/Office documents.
 
 The type is decided by the file's first bytes, never by its name or the declared type:
-PNG, JPEG, GIF, WebP, PDF, Office Open XML (a zip holding word/, xl/ or ppt/) and legacy
-Office (OLE2). Anything else (an .exe renamed .pdf, a script) is refused with 422; a file
-over `MAX_ATTACHMENT_BYTES` with 413. Authors attach while the idea is editable; a file is
-served to whoever may see the idea. An upload takes an Idempotency-Key
-(`ideas.idempotency`): a retry answers with the file stored the first time.
+PNG, JPEG, GIF, WebP, PDF, Office Open XML (a Word, Excel or PowerPoint package: `_office`)
+and legacy Office (OLE2). Anything else (an .exe renamed .pdf, a script) is refused with
+422; a file over `MAX_ATTACHMENT_BYTES` with 413. The stored name ends as files of the
+sniffed type do (`clean_name`), so a download is never named as something it is not.
+Authors attach while the idea is editable; a file is served to whoever may see the idea.
+An upload takes an Idempotency-Key (`ideas.idempotency`): a retry answers with the file
+stored the first time.
 """
 
 from __future__ import annotations
@@ -32,11 +34,36 @@ from ideas.models import Attachment, Idea
 from ideas.rules import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from ideas.storage import Storage
 
+# Office Open XML: the package's main part says which application it is. A package is a
+# zip holding `[Content_Types].xml`, that main part, and only the folders such packages have
+# (a zip with `word/x.xml` beside `payload.exe` is no Word document).
 _OFFICE_ZIP = {
-    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
-    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+    "word/document.xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+    "xl/workbook.xml": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".xlsx",
+    ),
+    "ppt/presentation.xml": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ".pptx",
+    ),
 }
+_OFFICE_FOLDERS = ("_rels/", "docProps/", "customXml/", "word/", "xl/", "ppt/")
+
+# The file name suffixes that fit each suffix sniffed (a download is named for what it is).
+_SAME_KIND = {".jpg": (".jpg", ".jpeg"), ".doc": (".doc", ".xls", ".ppt", ".msg")}
+
+
+def _office(names: list[str]) -> tuple[str, str] | None:
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(n != "[Content_Types].xml" and not n.startswith(_OFFICE_FOLDERS) for n in names):
+        return None
+    found = [kind for part, kind in _OFFICE_ZIP.items() if part in names]
+    return found[0] if len(found) == 1 else None
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -55,19 +82,21 @@ def sniff(data: bytes) -> tuple[str, str] | None:
         return "application/vnd.ms-office", ".doc"
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            return _office(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, ValueError):
             return None
-        for prefix, found in _OFFICE_ZIP.items():
-            if any(n.startswith(prefix) for n in names):
-                return found
     return None
 
 
-def clean_name(name: str) -> str:
+def clean_name(name: str, suffix: str) -> str:
+    """The uploaded file's name, safe to send back, ending as the sniffed type's files do
+    (`report.exe` holding a PDF is kept as `report.exe.pdf`)."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>:|?*')
-    return base[:200] or "file"
+    base = base[:190] or "file"
+    if not base.lower().endswith(_SAME_KIND.get(suffix, (suffix,))):
+        base += suffix
+    return base
 
 
 async def attach(
@@ -103,7 +132,7 @@ async def attach(
                 raise TooManyAttachments()
             row = await Attachment.create(
                 idea_id=idea.id,
-                filename=clean_name(filename),
+                filename=clean_name(filename, kind[1]),
                 content_type=kind[0],
                 size=len(data),
                 storage_key=stored,

@@ -17,10 +17,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n% test\n"
 
 
-def docx() -> bytes:
+def docx(*extra: str) -> bytes:
+    """A minimal Word package, with `extra` entries added."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("_rels/.rels", "<Relationships/>")
         z.writestr("word/document.xml", "<w:document/>")
+        for name in extra:
+            z.writestr(name, b"MZ")
     return buf.getvalue()
 
 
@@ -139,3 +144,35 @@ async def test_uploads_racing_never_pass_the_attachment_limit(client: httpx2.Asy
     codes = sorted(r.status_code for r in replies)
     assert codes == [201] * MAX_ATTACHMENTS + [409] * 3, codes
     assert await Attachment.filter(idea_id=idea["id"]).count() == MAX_ATTACHMENTS
+
+
+async def test_a_download_is_named_for_what_the_file_is_and_zips_must_be_office_packages(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    idea = await new_idea(client, w.h_author, status="draft")
+    url = f"/api/v1/ideas/{idea['id']}/attachments"
+
+    async def upload(name: str, data: bytes) -> httpx2.Response:
+        return await client.post(url, files={"file": (name, data, "x/y")}, headers=w.h_author)
+
+    r = await upload("ke-hoach.exe", PDF)  # a PDF named as a program
+    assert r.status_code == 201 and r.json()["filename"] == "ke-hoach.exe.pdf"
+    got = await client.get(r.json()["url"], headers=w.h_author)
+    assert "ke-hoach.exe.pdf" in got.headers["content-disposition"]
+    assert (await upload("anh.JPEG", b"\xff\xd8\xff\xe0" + b"0" * 20)).json()[
+        "filename"
+    ] == "anh.JPEG"
+    assert (await upload("bao-cao.docx", docx())).status_code == 201
+    for bad in (docx("payload.exe"), docx("bin/run.exe"), _zip_with("word/x.xml")):
+        r = await upload("bao-cao.docx", bad)
+        assert r.status_code == 422 and "file" in r.json()["error"]["fields"]
+    assert await Attachment.filter(idea_id=idea["id"]).count() == 3
+
+
+def _zip_with(*names: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in names:
+            z.writestr(name, "<x/>")
+    return buf.getvalue()
