@@ -103,7 +103,22 @@ def _field_label(code: Any) -> str:
 
 env.filters["datetime"] = _format_dt
 env.filters["number"] = _format_number
+
+
+def _format_duration(value: Any) -> str:
+    """A whole number of seconds as minutes and seconds in the page's language ("15 phút",
+    "1 minute 30 seconds", "45 giây"): a round's time limit need not be whole minutes."""
+    if value is None or isinstance(value, Undefined):
+        return ""
+    minutes, seconds = divmod(int(value), 60)
+    parts = [i18n.ngettext("{n} minute", "{n} minutes", minutes)] if minutes else []
+    if seconds or not minutes:
+        parts.append(i18n.ngettext("{n} second", "{n} seconds", seconds))
+    return " ".join(parts)
+
+
 env.filters["percent"] = _format_percent
+env.filters["duration"] = _format_duration
 env.filters["seconds"] = _format_seconds
 env.filters["field_label"] = _field_label
 

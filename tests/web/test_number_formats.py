@@ -94,3 +94,16 @@ async def test_home_counts_one_member_in_the_singular(client: httpx2.AsyncClient
     assert "<strong>0</strong><span>ideas</span>" in en.text
     vi = await client.get("/?lang=vi")
     assert "<strong>1</strong><span>đoàn viên</span>" in vi.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("vi", "15 phút | 1 phút 30 giây | 45 giây | 1 phút"),
+        ("en", "15 minutes | 1 minute 30 seconds | 45 seconds | 1 minute"),
+    ],
+)
+def test_a_time_limit_is_written_in_minutes_and_seconds(lang: str, expected: str) -> None:
+    """A round of 45 s said "0 minutes"."""
+    source = "{{ 900|duration }} | {{ 90|duration }} | {{ 45|duration }} | {{ 60|duration }}"
+    assert render_in(lang, source) == expected
