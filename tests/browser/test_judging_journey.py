@@ -115,4 +115,4 @@ def test_idea_contest_from_criteria_to_ranking(page: Page, live_server: str) -> 
         if re.search(r"80[.,]00", row.inner_text()):
             break
         page.wait_for_timeout(250)  # the worker runs in the server process; poll its result
-    expect(row).to_contain_text("80.00")
+    expect(row).to_contain_text("80,00")  # Vietnamese decimal comma
