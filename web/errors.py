@@ -123,10 +123,20 @@ def _render(
         return JSONResponse(error_body(code, message, fields), status_code=status, headers=headers)
     from web.templating import render
 
+    # A page shows the field messages without the API's field names, once each, and says
+    # how long to wait when rate limited.
+    notes = [m for m in dict.fromkeys((fields or {}).values()) if m != message]
+    wait = (headers or {}).get("Retry-After", "")
     return render(
         request,
         "error.html",
-        {"status": status, "code": code, "message": message, "fields": fields or {}},
+        {
+            "status": status,
+            "code": code,
+            "message": message,
+            "notes": notes,
+            "retry_after": int(wait) if wait.isdigit() else None,
+        },
         status_code=status,
         headers=dict(headers) if headers else None,
     )

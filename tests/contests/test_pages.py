@@ -186,3 +186,17 @@ async def test_quiz_form_ignores_numbers_it_cannot_use(client: httpx2.AsyncClien
             f"/rounds/{round_['id']}/edit", data={name: typed}, headers=w.org_auth
         )
         assert r.status_code == 422, (name, r.status_code)
+
+
+async def test_a_rate_limited_page_says_how_long_to_wait(client: httpx2.AsyncClient) -> None:
+    w = await world()
+    contest_id = await quiz_contest(client, w)
+    round_ = await quiz_round(client, w, contest_id)
+    csrf = await login(client, w.alice.email)
+    url = f"/rounds/{round_['id']}/start"
+    for _ in range(6):  # a start and five resumes: six starts a minute
+        assert (await client.post(url, data={"csrf_token": csrf})).status_code == 303
+    r = await client.post(url, data={"csrf_token": csrf})
+    assert r.status_code == 429 and r.headers["retry-after"].isdigit()
+    wait = int(r.headers["retry-after"])
+    assert f"Vui lòng đợi {wait} giây rồi thử lại." in r.text
