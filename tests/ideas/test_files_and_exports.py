@@ -176,3 +176,18 @@ def _zip_with(*names: str) -> bytes:
         for name in names:
             z.writestr(name, "<x/>")
     return buf.getvalue()
+
+
+async def test_an_upload_without_a_file_says_the_file_is_missing(
+    client: httpx2.AsyncClient,
+) -> None:
+    w = await world()
+    idea = await new_idea(client, w.h_author, status="draft")
+    r = await client.post(
+        f"/api/v1/ideas/{idea['id']}/attachments",
+        files={"other": ("x.pdf", PDF, "application/pdf")},
+        headers=w.h_author | {"Accept-Language": "en"},
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "validation_error"
+    assert r.json()["error"]["fields"] == {"file": "This field is required."}

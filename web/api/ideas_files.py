@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from core.errors import Invalid
 from core.numbers import number_between
 from ideas import attachments
-from ideas.errors import BadFileType, FileTooLarge
+from ideas.errors import FileTooLarge
 from ideas.identity import neutral_filename
 from ideas.present import attachment_url
 from ideas.rules import MAX_ATTACHMENT_BYTES
@@ -36,7 +37,7 @@ async def read_upload(request: Request) -> tuple[str, bytes]:
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise BadFileType(fields={"file": "This field is required."})
+            raise Invalid(fields={"file": "This field is required."})
         return upload.filename or "file", await upload.read(MAX_ATTACHMENT_BYTES + 1)
     finally:
         await form.close()
