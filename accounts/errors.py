@@ -66,6 +66,11 @@ class WrongPassword(AccountsError, Invalid):
     message = "Your current password is not right."
 
 
+class SamePassword(AccountsError, Invalid):
+    code = "same_password"
+    message = "Choose a new password different from your current one."
+
+
 class PasswordChangeRequired(AccountsError, Forbidden):
     code = "password_change_required"
     message = "Your password was reset: choose a new password (My account) before going on."

@@ -3,7 +3,9 @@ resetting their passwords.
 
 The rules, written once:
 - A password change needs the current password; the new one follows the registration
-  rules (`schemas.Password`). Every other web session and every API token of the member
+  rules (`schemas.Password`) and differs from the current one (422 `same_password` on
+  `new_password`): after a reset, the temporary password that the organiser knows cannot
+  stay the member's password. Every other web session and every API token of the member
   ends; the session the change came from stays (the web layer re-issues its key).
 - A role is revoked by whoever may grant it on its unit (`permissions.may_grant`). The
   membership of a unit is not a revocable role. The national unit keeps at least one admin
@@ -14,7 +16,8 @@ The rules, written once:
 - Deactivating, reactivating and resetting a member's password: `permissions.may_manage_member`,
   never on oneself. Deactivation and reset end every session and API token of the member.
   A deactivated member cannot log in. A reset gives a random temporary password, shown once
-  and stored hashed like every password, and the member must change it at the next login.
+  (to the web pages through `accounts.handover`) and stored hashed like every password, and
+  the member must change it at the next login.
 - Every change and the ending of sessions and tokens are one transaction: stored whole or
   not at all.
 """
@@ -34,6 +37,7 @@ from accounts.errors import (
     NotAllowed,
     NotOnYourself,
     RoleNotFound,
+    SamePassword,
     WrongPassword,
 )
 from accounts.models import Member, Role, RoleName, Unit, search_name
@@ -49,11 +53,15 @@ MEMBERS_PER_PAGE = 50
 async def change_password(member: Member, *, current_password: str, new_password: str) -> None:
     """Change the member's own password (rules: module doc); every session and API token
     of theirs ends (the web layer starts a new session for a browser). Wrong current
-    password: 422 `wrong_password` (the web layer counts it under the login rate limit)."""
+    password: 422 `wrong_password` (the web layer counts it under the login rate limit);
+    the same password again: 422 `same_password`, checked only once the current one is
+    right."""
     if not member.is_active:
         raise MemberNotFound()
     if not passwords.verify_password(member.password_hash, current_password):
         raise WrongPassword(fields={"current_password": WrongPassword.message})
+    if new_password == current_password:
+        raise SamePassword(fields={"new_password": SamePassword.message})
     async with in_transaction():
         member.password_hash = passwords.hash_password(new_password)
         member.must_change_password = False

@@ -24,6 +24,21 @@ class RoleName(StrEnum):
     JUDGE = "judge"
     ADMIN = "admin"
 
+    @property
+    def label(self) -> str:
+        """The role's name wherever people read it (pages, notices): an English msgid that
+        the page translates, its Vietnamese in `web/locale/vi/LC_MESSAGES/accounts.po`. The
+        value itself is a code for the API and the database, never shown."""
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    RoleName.MEMBER: "member",
+    RoleName.ORGANIZER: "organiser",
+    RoleName.JUDGE: "judge",
+    RoleName.ADMIN: "admin",
+}
+
 
 class Unit(Model):
     # A node of the tree. `path` is the chain of codes from the root ("VN/01/00004/"), so

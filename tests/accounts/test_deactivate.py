@@ -124,6 +124,7 @@ async def test_members_list_with_search_paging_and_buttons(client: httpx2.AsyncC
     r = await client.post(
         f"/units/{tree.ba_dinh.id}/members/{target.id}/password-reset",
         data={"csrf_token": token},
+        follow_redirects=True,
     )
     assert r.status_code == 200
     match = re.search(r"<code>([A-Za-z0-9]+)</code>", r.text)

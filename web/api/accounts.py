@@ -110,7 +110,10 @@ async def reset_password(request: Request) -> Response:
     who = context.member(request)
     member_id = path_int(request)
     temporary = await management.reset_password(who, member_id)
-    return to_json(TemporaryPasswordOut(temporary_password=temporary))
+    # The answer carries a password: no cache (browser, proxy) may keep it.
+    return to_json(
+        TemporaryPasswordOut(temporary_password=temporary), headers={"Cache-Control": "no-store"}
+    )
 
 
 async def grant_role(request: Request) -> Response:

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from accounts import service, tokens, units
 from accounts.errors import AccountDeactivated, BadCredentials
-from accounts.models import Role, Unit, UnitLevel
+from accounts.models import Role, RoleName, Unit, UnitLevel
 from accounts.schemas import PasswordChangeIn, RegisterIn
 from core.errors import DomainError
 from core.keys import INTEGER_MAX
@@ -124,7 +124,7 @@ async def _me(
         {
             "member": member,
             "chain": await units.ancestors(unit),
-            "roles": [{"role": r.role.value, "unit_name": r.unit.name} for r in roles],
+            "roles": [{"role": RoleName(r.role), "unit_name": r.unit.name} for r in roles],
             "errors": errors or {},
             "notice": notice,
         },

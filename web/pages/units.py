@@ -1,7 +1,8 @@
 """Pages for the tree of units and for roles: browse units, add grassroots chapters, grant
 and remove organiser, judge and admin roles, and, for those who organise a unit, its
 members: deactivate, reactivate, reset a password (who may do what: `accounts.permissions`,
-the rules of managing accounts: `accounts.management`)."""
+the rules of managing accounts: `accounts.management`, of showing a temporary password
+once: `accounts.handover`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from accounts import management, service, units
+from accounts import handover, management, service, units
 from accounts.models import Member, Role, RoleName, Unit, UnitLevel
 from accounts.permissions import grants_of, may_grant, may_manage_member, require_member
 from core.errors import DomainError
@@ -78,7 +79,7 @@ async def _page(request: Request, unit: Unit | None, **extra: object) -> Respons
         roles = [
             {
                 "id": r.id,
-                "role": r.role,
+                "role": RoleName(r.role),
                 "member": r.member,
                 "may_revoke": may_grant(who, RoleName(r.role), unit.path),
             }
@@ -156,7 +157,7 @@ async def grant_role(request: Request) -> Response:
         notice=i18n.gettext(
             "{name} is now {role} of this unit.",
             name=member.display_name,
-            role=i18n.gettext(data.role.value),
+            role=i18n.gettext(data.role.label),
         ),
     )
 
@@ -173,44 +174,74 @@ async def revoke_role(request: Request) -> Response:
         notice=i18n.gettext(
             "{name} is no longer {role} of {unit}.",
             name=member.display_name,
-            role=i18n.gettext(RoleName(role.role).value),
+            role=i18n.gettext(RoleName(role.role).label),
             unit=role.unit.name,
         ),
     )
 
 
-async def _manage_member(request: Request, action: str) -> Response:
+async def _set_active(request: Request, *, active: bool) -> Response:
+    await read_form(request)
+    who = require_member(context.principal(request))
+    unit = await units.get_unit(int(request.path_params["id"]))
+    member = await management.set_active(who, int(request.path_params["member_id"]), active=active)
+    message = (
+        "{name} can log in again."
+        if active
+        else "{name} is deactivated: they can no longer log in."
+    )
+    return await _page(request, unit, notice=i18n.gettext(message, name=member.display_name))
+
+
+async def deactivate_member(request: Request) -> Response:
+    return await _set_active(request, active=False)
+
+
+async def reactivate_member(request: Request) -> Response:
+    return await _set_active(request, active=True)
+
+
+async def reset_member_password(request: Request) -> Response:
+    """Reset, keep the temporary password for this browser (`accounts.handover`) and
+    redirect to the page that shows it: reloading that page never resets again."""
     await read_form(request)
     who = require_member(context.principal(request))
     unit = await units.get_unit(int(request.path_params["id"]))
     member_id = int(request.path_params["member_id"])
-    extra: dict[str, object] = {}
-    if action == "reset":
-        temporary = await management.reset_password(who, member_id)
-        member = await Member.get(id=member_id)
-        extra["temporary_password"] = {"name": member.display_name, "value": temporary}
-    else:
-        member = await management.set_active(who, member_id, active=action == "reactivate")
-        message = (
-            "{name} can log in again."
-            if action == "reactivate"
-            else "{name} is deactivated: they can no longer log in."
+    temporary = await management.reset_password(who, member_id)
+    await handover.keep(request.state.session_key, member_id, temporary)
+    return RedirectResponse(
+        f"/units/{unit.id}/members/{member_id}/password-reset",
+        status_code=303,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def show_temporary_password(request: Request) -> Response:
+    """The unit page with the temporary password kept by the reset, once; afterwards (a
+    reload, another browser) a notice that it is gone. Never stored by a cache."""
+    who = require_member(context.principal(request))
+    unit = await units.get_unit(int(request.path_params["id"]))
+    member = await management.member_to_manage(who, int(request.path_params["member_id"]))
+    temporary = await handover.take(request.state.session_key, member.id)
+    if temporary is None:
+        response = await _page(
+            request,
+            unit,
+            notice=i18n.gettext(
+                "The temporary password of {name} has already been shown, or was kept too "
+                "long. If it is lost, reset the password again.",
+                name=member.display_name,
+            ),
         )
-        extra["notice"] = i18n.gettext(message, name=member.display_name)
-    # Rendered, not redirected: a temporary password is shown once and never put in a URL.
-    return await _page(request, unit, **extra)
-
-
-async def deactivate_member(request: Request) -> Response:
-    return await _manage_member(request, "deactivate")
-
-
-async def reactivate_member(request: Request) -> Response:
-    return await _manage_member(request, "reactivate")
-
-
-async def reset_member_password(request: Request) -> Response:
-    return await _manage_member(request, "reset")
+    else:
+        response = await _page(
+            request,
+            unit,
+            temporary_password={"name": member.display_name, "value": temporary},
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 routes: list[BaseRoute] = [
@@ -232,5 +263,10 @@ routes: list[BaseRoute] = [
         "/units/{id:account}/members/{member_id:account}/password-reset",
         reset_member_password,
         methods=["POST"],
+    ),
+    Route(
+        "/units/{id:account}/members/{member_id:account}/password-reset",
+        show_temporary_password,
+        methods=["GET"],
     ),
 ]
