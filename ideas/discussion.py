@@ -28,13 +28,34 @@ from ideas.service import touched
 from ideas.submission import kick_sync
 
 
+async def merged_tree(idea_id: int) -> list[int]:
+    """The ideas whose comments the idea shows: itself, and every idea merged into it,
+    directly or through a chain (A merged into B, B into C: C shows A's and B's). An idea
+    that nothing was merged into is itself alone (one look-up in the `idea_merged` index)."""
+    tree, frontier = [idea_id], [idea_id]
+    while frontier:
+        children = await Idea.filter(merged_into_id__in=frontier).values_list("id", flat=True)
+        frontier = [int(i) for i in children if int(i) not in tree]  # type: ignore[call-overload]
+        tree.extend(frontier)
+    return tree
+
+
+async def comment_count(idea: Idea) -> int:
+    """The number of comments the idea shows (`comments` lists them): its own counter when
+    nothing is merged into it, else the visible comments of its `merged_tree`, so the
+    count and the list agree, and an undone merge takes its comments back with it."""
+    tree = await merged_tree(idea.id)
+    if len(tree) == 1:
+        return idea.comments
+    return await Comment.filter(idea_id__in=tree, hidden=False).count()
+
+
 async def comments(
     who: Principal | None, idea_id: int, *, offset: int, limit: int
 ) -> tuple[list[tuple[Comment, str]], int]:
-    """The idea's visible comments and those of ideas merged into it, oldest first."""
+    """The visible comments the idea shows (`merged_tree`), oldest first."""
     idea = await visible_idea(idea_id, who)
-    merged = await Idea.filter(merged_into_id=idea.id).values_list("id", flat=True)
-    query = Comment.filter(idea_id__in=[idea.id, *merged], hidden=False)
+    query = Comment.filter(idea_id__in=await merged_tree(idea.id), hidden=False)
     total = await query.count()
     rows = await query.order_by("created_at", "id").offset(offset).limit(limit)
     names = dict(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import Member, Unit
+from ideas.discussion import comment_count
 from ideas.identity import neutral_filename
 from ideas.markdown import render
 from ideas.models import Attachment, Idea, IdeaCoAuthor, StatusChange
@@ -58,7 +59,7 @@ async def _idea_out(idea: Idea) -> IdeaOut:
         co_authors=[Person(id=m.id, display_name=m.display_name) for m in co],
         unit=UnitRef(id=unit.id, name=unit.name),
         votes=idea.votes,
-        comments=idea.comments,
+        comments=await comment_count(idea),
         official_answer=idea.official_answer,
         answered_at=idea.answered_at,
         merged_into_id=idea.merged_into_id,
