@@ -1,12 +1,13 @@
 """Comments and reports.
 
 Comments: anyone reads the visible comments of a visible idea; members post on public
-ideas. Reports: a member reports an idea or a comment once; when `REPORTS_TO_HIDE`
-different members have reported the same item (and no organiser has decided on it yet),
-the item is hidden until an organiser restores or hides it for good (`moderation.py`).
-Posting and reporting take an Idempotency-Key (`ideas.idempotency`). A comment, or a
-comment hidden by reports, changes the idea's comment count, which its search document
-carries: the idea is recorded in the outbox in the same transaction.
+ideas. Reports: a member reports an idea or a comment once, and never their own (an
+author's report would bring their own item one report closer to hiding); when
+`REPORTS_TO_HIDE` different members have reported the same item (and no organiser has
+decided on it yet), the item is hidden until an organiser restores or hides it for good
+(`moderation.py`). Posting and reporting take an Idempotency-Key (`ideas.idempotency`).
+A comment, or a comment hidden by reports, changes the idea's comment count, which its
+search document carries: the idea is recorded in the outbox in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from accounts.models import Member
 from accounts.permissions import Principal
 from core import clock
 from ideas import idempotency
-from ideas.access import visible_idea
-from ideas.errors import AlreadyReported, CommentNotFound, KeyReused, NotOpenForVotes
+from ideas.access import is_author, visible_idea
+from ideas.errors import AlreadyReported, CommentNotFound, KeyReused, NotOpenForVotes, OwnReport
 from ideas.idempotency import Kind
 from ideas.models import Comment, Idea, IdeaStatus, Report, StatusChange
 from ideas.rules import PUBLIC_STATUSES, REPORTS_TO_HIDE
@@ -127,6 +128,8 @@ async def report_idea(
     if (again := await _reported_before(who, key, idea_id, None)) is not None:
         return again
     idea = await visible_idea(idea_id, who)
+    if await is_author(idea, who):
+        raise OwnReport()
     # A report of the idea itself has no comment id: the partial unique index
     # `idea_report_idea_once` (migration 0008) keeps it to one per member; this check
     # answers the usual case without a failed insert.
@@ -194,6 +197,8 @@ async def report_comment(
     if comment is None:
         raise CommentNotFound()
     idea = await visible_idea(comment.idea_id, who)
+    if comment.author_id == who.member_id:
+        raise OwnReport()
     if await Report.exists(comment_id=comment.id, member_id=who.member_id):
         raise AlreadyReported()
     hidden = False

@@ -66,6 +66,11 @@ class AlreadyReported(IdeasError, Conflict):
     message = "You have already reported this."
 
 
+class OwnReport(IdeasError, Conflict):
+    code = "own_report"
+    message = "You cannot report your own idea or comment."
+
+
 class BadTransition(IdeasError, Conflict):
     code = "bad_transition"
     message = "An idea cannot move from {current} to {target}."

@@ -125,3 +125,26 @@ async def test_reported_comments_hide_after_three(client: httpx2.AsyncClient) ->
             "/api/v1/comments/999999/reports", json={"reason": "abc"}, headers=w.h_other
         )
     ).status_code == 404
+
+
+async def test_nobody_reports_their_own_idea_or_comment(client: httpx2.AsyncClient) -> None:
+    """An author's report would bring their own idea a report closer to hiding."""
+    w = await world()
+    idea = await new_idea(client, w.h_author)
+    r = await client.post(
+        f"/api/v1/ideas/{idea['id']}/reports", json={"reason": "Tự báo cáo"}, headers=w.h_author
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "own_report"
+    assert r.json()["error"]["message"] == (
+        "Bạn không thể báo cáo ý tưởng hay bình luận của chính mình."
+    )
+    comment = await client.post(
+        f"/api/v1/ideas/{idea['id']}/comments", json={"body": "Ý kiến của tôi"}, headers=w.h_other
+    )
+    r = await client.post(
+        f"/api/v1/comments/{comment.json()['id']}/reports",
+        json={"reason": "Tự báo cáo"},
+        headers=w.h_other,
+    )
+    assert r.status_code == 409 and r.json()["error"]["code"] == "own_report"
+    assert await Report.all().count() == 0
