@@ -8,7 +8,12 @@ One pure-ASGI middleware resolves, for every request:
   them per process and forgets a changed member everywhere at once);
 - CSRF: a write that rides on the session cookie (no bearer token) must carry the token
   `HMAC(secret, session key)` in the `X-CSRF-Token` header or, for forms, the `csrf_token`
-  field (checked by `web.parsing.read_form`, the only way routes read forms).
+  field (checked by `web.parsing.read_form`, the only way routes read forms). Under
+  /api/ only a session that someone is logged in to is checked: an API client that kept
+  the anonymous cookie of a page (or of /health) acts as nobody, so there is nothing to
+  forge, and it gets what a cookie-less client gets (401 for a member's write; login and
+  registration work).
+- Only pages plant the session cookie: not the API, /health, /metrics or static files.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ SESSION_COOKIE = "ib_session"
 LANG_COOKIE = "lang"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Paths that never plant a session cookie (pages need one for their forms' CSRF tokens).
+_NO_SESSION = ("/api/", "/health", "/metrics", "/static/")
 
 
 def _query_lang(query: bytes) -> str | None:
@@ -121,7 +128,7 @@ class AuthMiddleware:
         key = self._session_key(cookies.get(SESSION_COOKIE))
         # Pages hand every visitor a key (their forms need a CSRF token); the API never
         # plants one, so a cookie-less API client is never asked for a CSRF token.
-        state["set_session"] = key is None and not scope["path"].startswith("/api/")
+        state["set_session"] = key is None and not scope["path"].startswith(_NO_SESSION)
         state["session_key"] = key or secrets.token_urlsafe(32)
         state["principal"] = None
         state["csrf_pending"] = False
@@ -133,7 +140,11 @@ class AuthMiddleware:
             state["auth"] = "session"
             if key is not None:
                 state["principal"] = await principals.by_session(key)
-            if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in cookies:
+            if (
+                scope["method"] in UNSAFE_METHODS
+                and SESSION_COOKIE in cookies
+                and (state["principal"] is not None or not scope["path"].startswith("/api/"))
+            ):
                 if supplied:
                     if not hmac.compare_digest(
                         csrf_for(self.settings.secret_key, state["session_key"]), supplied

@@ -170,3 +170,24 @@ async def test_pages_in_both_languages(client: httpx2.AsyncClient, lang: str, te
     assert r.headers["content-language"] == lang
     again = await client.get("/login")  # the choice sticks through the cookie
     assert f"<h1>{text}</h1>" in again.text
+
+
+async def test_an_api_client_holding_an_anonymous_cookie_still_logs_in(
+    client: httpx2.AsyncClient,
+) -> None:
+    """A cookie jar that picked up a visitor's cookie (from a page) acts as nobody: its API
+    writes are checked like a cookie-less client's, not refused as forged."""
+    tree = await factories.unit_tree()
+    who = await factories.member(tree.hoan_kiem)
+    for path in ("/health", "/metrics", "/api/v1/units"):
+        r = await client.get(path)
+        assert "ib_session" not in r.headers.get("set-cookie", ""), path
+    await client.get("/")  # a page plants the visitor's cookie
+    assert "ib_session" in client.cookies
+    r = await client.post(
+        "/api/v1/auth/token", json={"email": who.email, "password": factories.PASSWORD}
+    )
+    assert r.status_code == 200, r.text
+    r = await client.post("/api/v1/ideas", json={"title": "Không đăng nhập"})
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] != "csrf_failed"
