@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 from contests import ranking
 from contests import round_settings as rs
@@ -84,6 +84,12 @@ class QuestionIn(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=20)
     difficulty: int = Field(default=1, ge=1, le=5)
     explanation: str = Field(default="", max_length=5_000)
+
+
+class QuestionsIn(RootModel[list[QuestionIn]]):
+    """An import as JSON: a list of questions (the same import also takes a CSV file, as a
+    `text/csv` body or a multipart `file`: columns text, option_a…option_f, correct, tags,
+    difficulty, explanation)."""
 
 
 class ImportError_(BaseModel):

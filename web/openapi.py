@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -104,12 +105,24 @@ def json_bytes(body: bytes, status: int = 200) -> Response:
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
-def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    for name, sub in schema.pop("$defs", {}).items():
-        components[name] = sub
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+_REF = "#/components/schemas/{model}"
+
+
+Mode = Literal["validation", "serialization"]
+
+
+def _schemas(docs: list[ApiDoc]) -> tuple[dict[tuple[Any, Mode], str], dict[str, Any]]:
+    """Every request and response model's schema, named once for the whole document:
+    pydantic names two models of the same name apart (ideas' and judging's `ReviewIn`
+    would otherwise overwrite each other). Returns each (model, mode)'s `$ref` and the
+    schemas by name."""
+    wanted: set[tuple[type[BaseModel], Mode]] = {
+        (d.body, "validation") for d in docs if d.body is not None
+    }
+    wanted |= {(d.response, "serialization") for d in docs if d.response is not None}
+    ordered = sorted(wanted, key=lambda pair: (pair[0].__module__, pair[0].__qualname__, pair[1]))
+    refs, found = models_json_schema(ordered, ref_template=_REF)
+    return {key: value["$ref"] for key, value in refs.items()}, found.get("$defs", {})
 
 
 def document(title: str, version: str) -> dict[str, Any]:
@@ -129,6 +142,8 @@ def document(title: str, version: str) -> dict[str, Any]:
             },
         }
     }
+    refs, schemas = _schemas(REGISTRY)
+    components.update(schemas)
     paths: dict[str, Any] = {}
     for doc in REGISTRY:
         path = _PARAM.sub(r"{\1}", doc.path)
@@ -168,11 +183,11 @@ def document(title: str, version: str) -> dict[str, Any]:
         if doc.body is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {doc.content_type: {"schema": _schema_ref(doc.body, components)}},
+                "content": {doc.content_type: {"schema": {"$ref": refs[(doc.body, "validation")]}}},
             }
         if doc.response is not None:
             op["responses"][str(doc.status)]["content"] = {
-                "application/json": {"schema": _schema_ref(doc.response, components)}
+                "application/json": {"schema": {"$ref": refs[(doc.response, "serialization")]}}
             }
         paths.setdefault(path, {})[doc.method.lower()] = op
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx2
 from arq.connections import ArqRedis
@@ -61,6 +62,26 @@ async def test_openapi_lists_every_api_route(app: Starlette, client: httpx2.Asyn
     assert len(REGISTRY) >= len(served)
     register = doc["paths"]["/api/v1/auth/register"]["post"]
     assert "requestBody" in register
+
+
+async def test_openapi_tells_models_of_the_same_name_apart(client: httpx2.AsyncClient) -> None:
+    """ideas' ReviewIn ({status, note}) and judging's ReviewIn ({scores, comment}) both
+    appear, each where it is taken."""
+    doc = (await client.get("/api/v1/openapi.json")).json()
+    schemas = doc["components"]["schemas"]
+
+    def body_of(path: str, method: str) -> dict[str, Any]:
+        ref = doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+        found: dict[str, Any] = schemas[ref["$ref"].rsplit("/", 1)[1]]
+        return found
+
+    assert "status" in body_of("/api/v1/ideas/{id}/review", "post")["properties"]
+    assert "scores" in body_of("/api/v1/judging/assignments/{id}", "put")["properties"]
+    for path, ops in doc["paths"].items():
+        for op in ops.values():
+            for content in op.get("requestBody", {}).get("content", {}).values():
+                name = content["schema"]["$ref"].rsplit("/", 1)[1]
+                assert name in schemas, (path, name)
 
 
 async def test_openapi_names_the_idempotency_key_where_a_write_takes_it(
