@@ -29,7 +29,9 @@ class JudgingSettings(Model):
     contest_id: int
     official = fields.CharEnumField(Basis, max_length=16, default=Basis.RAW)
     blind = fields.BooleanField(default=True)
-    judges_see_ranking = fields.BooleanField(default=False)
+    # API.md: the ranking is for the contest's organisers and judges; organisers may hide it
+    # from the judges (`contests.judging.ranking`).
+    judges_see_ranking = fields.BooleanField(default=True)
     min_reviews_to_normalise = fields.IntField(default=3)
     current_round = fields.IntField(default=1)
     frozen_at = fields.DatetimeField(null=True)

@@ -3,8 +3,9 @@ cron when a job was lost: `freshness.py`), read by organisers, judges (when orga
 it) and everyone once results are published.
 
 The rules, written once:
-- Who sees the ranking: the contest's organisers always; its judges when organisers let them
-  (`judges_see_ranking`); anyone once results are published.
+- Who sees the ranking: the contest's organisers always; its judges unless organisers hide
+  it from them (`judges_see_ranking`, on by default as API.md says); anyone once results
+  are published.
 - Organisers choose the official basis (raw or judge-normalised); both are always shown side
   by side. The rank is the official one; entries without reviews get no rank (`None`) and
   come last, in entry order.

@@ -44,6 +44,12 @@ async def test_no_link_to_an_unpublished_ranking_and_a_plain_page(
     ends = format_datetime(
         contest.judging_closes_at, format="short", locale="vi", tzinfo=clock.LOCAL_TZ
     )
+    org = await principal_of(w.organiser)
+    # By default the contest's judges see the ranking (API.md); organisers may hide it.
+    await login(client, w.judges[0])
+    assert _links_to_ranking((await client.get(f"/contests/{cid}")).text, cid)
+    client.cookies.clear()
+    await service.update_settings(org, cid, judges_see_ranking=False)
     for who in (None, w.authors[0], w.judges[0]):  # anonymous, a member, a judge not allowed
         if who is not None:
             await login(client, who)
@@ -63,7 +69,6 @@ async def test_no_link_to_an_unpublished_ranking_and_a_plain_page(
         assert _links_to_ranking((await client.get(path)).text, cid)
     assert "Ý tưởng số 1" in (await client.get(f"/contests/{cid}/ranking")).text
     client.cookies.clear()
-    org = await principal_of(w.organiser)
     await service.update_settings(org, cid, judges_see_ranking=True)
     await login(client, w.judges[0])
     assert _links_to_ranking((await client.get(f"/contests/{cid}")).text, cid)
