@@ -68,6 +68,11 @@ class RoundStillOpen(ContestError, Conflict):
     message = "This round has not closed yet."
 
 
+class EntriesStillOpen(ContestError, Conflict):
+    code = "entries_still_open"
+    message = "Entries are still open: results can be published once they close."
+
+
 class RoundBusy(ContestError, Conflict):
     code = "round_busy"
     message = "This round's results are being counted. Try again in a minute."

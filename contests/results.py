@@ -14,7 +14,7 @@ from datetime import datetime
 
 from accounts.permissions import Principal
 from contests import rounds
-from contests.errors import RoundStillOpen
+from contests.errors import EntriesStillOpen, RoundStillOpen
 from contests.models import Contest, ContestKind, Round
 from contests.service import RESULTS_PUBLISHED_HOOKS, get_contest, require_contest_organizer
 
@@ -31,6 +31,13 @@ def round_still_open(
     return max(waiting, key=lambda r: (r.closes_at, r.id)) if waiting else None
 
 
+def require_entries_closed(contest: Contest, now: datetime) -> None:
+    """An idea contest's results are published once its entries have closed (409 before:
+    entries may still arrive and nothing has been judged)."""
+    if contest.kind == ContestKind.IDEAS and now < contest.closes_at:
+        raise EntriesStillOpen()
+
+
 async def publish_contest_results(
     principal: Principal | None, contest_id: int, now: datetime
 ) -> Contest:
@@ -42,6 +49,7 @@ async def publish_contest_results(
             raise RoundStillOpen()
         for round_ in contest_rounds:
             await rounds.publish_round(round_, now)
+    require_entries_closed(contest, now)
     if contest.results_published_at is None:
         contest.results_published_at = now
         await Contest.filter(id=contest.id, results_published_at__isnull=True).update(

@@ -34,6 +34,7 @@ from contests.judging.errors import (
 )
 from contests.judging.models import Assignment, Basis, Entry, EntryResult, JudgingSettings
 from contests.models import Contest
+from contests.results import require_entries_closed
 from core import clock
 from ideas.models import Idea
 
@@ -228,6 +229,7 @@ async def publish_results(principal: Principal | None, contest_id: int) -> Conte
     service.require_organiser(principal, contest)
     if contest.results_published_at is not None:
         raise ResultsPublished()
+    require_entries_closed(contest, clock.now())
     contest.results_published_at = clock.now()
     await contest.save(update_fields=["results_published_at"])
     for hook in contests_service.RESULTS_PUBLISHED_HOOKS:

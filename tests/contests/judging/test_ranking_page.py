@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import httpx2
 import pytest
 from babel.dates import format_datetime
 from starlette.applications import Starlette
 
+from contests.errors import EntriesStillOpen
 from contests.judging import ranking, service
 from contests.judging.models import Assignment
 from contests.models import Contest
 from core import clock
 from tests.contests.judging.pages import login
 from tests.contests.judging.principal import principal_of
-from tests.contests.judging.world import build, ready
+from tests.contests.judging.world import ENTRY_DAYS, build, ready
 from tests.support import run_worker
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
@@ -117,3 +119,17 @@ async def test_entries_without_a_review_get_no_rank(
     text = (await client.get(f"/api/v1/contests/{cid}/ranking.csv", headers=auth)).text
     ranks = [row["rank"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))]
     assert ranks == ["1", "", "", ""]
+
+
+async def test_results_wait_for_the_entries_to_close(client: httpx2.AsyncClient) -> None:
+    w = await build()
+    url = f"/api/v1/contests/{w.contest.id}/results/publish"
+    r = await client.post(url, headers=w.h(w.organiser))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "entries_still_open"
+    org = await principal_of(w.organiser)
+    with pytest.raises(EntriesStillOpen):  # the judging page's button, the same rule
+        await ranking.publish_results(org, w.contest.id)
+    assert (await Contest.get(id=w.contest.id)).results_published_at is None
+    clock.travel(timedelta(days=ENTRY_DAYS, minutes=1))
+    r = await client.post(url, headers=w.h(w.organiser))
+    assert r.status_code == 200, r.text
