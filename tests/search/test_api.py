@@ -207,3 +207,18 @@ async def test_empty_form_choices_mean_no_filter(client: httpx2.AsyncClient) -> 
     assert 'href="/ideas/1"' in r.text
     api = await client.get("/api/v1/search?q=so&unit_id=&field=")
     assert api.json()["total"] == 3
+
+
+async def test_a_filter_value_that_cannot_match_is_refused_naming_the_choices(
+    client: httpx2.AsyncClient,
+) -> None:
+    en = {"Accept-Language": "en"}
+    r = await client.get("/api/v1/search?q=rac&status=bogus", headers=en)
+    assert r.status_code == 422
+    assert r.json()["error"]["fields"]["status"].startswith("Must be one of: accepted, ")
+    r = await client.get("/api/v1/search?type=contests&kind=poem", headers=en)
+    assert r.status_code == 422 and r.json()["error"]["fields"]["kind"] == (
+        "Must be one of: ideas, quiz."
+    )
+    r = await client.get("/api/v1/search?type=contests&status=open")
+    assert r.status_code == 200

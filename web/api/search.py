@@ -10,7 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
+from contests.models import ContestKind, ContestStatus
+from core.errors import Invalid
 from core.keys import AccountId
+from ideas.models import IdeaField
+from ideas.rules import PUBLIC_STATUSES
 from search import service
 from search.port import SearchHit, document_time
 from web import context
@@ -77,9 +81,32 @@ class SearchOut(BaseModel):
     facets: dict[str, dict[str, int]]
 
 
+# The values each index's filters take. Another value would find nothing; it is refused
+# instead, naming the choices, as `/api/v1/ideas` refuses an unknown status or field.
+_CHOICES: dict[str, dict[str, frozenset[str]]] = {
+    "ideas": {
+        "field": frozenset(f.value for f in IdeaField),
+        "status": frozenset(s.value for s in PUBLIC_STATUSES),
+    },
+    "contests": {
+        "status": frozenset(s.value for s in ContestStatus if s != ContestStatus.DRAFT),
+        "kind": frozenset(k.value for k in ContestKind),
+    },
+}
+
+
 def read_params(request: Request) -> SearchParams:
-    """The query string as `SearchParams`; empty values (a form's "all" choices) are absent."""
-    return parse_query(request, SearchParams, blank_is_missing=True)
+    """The query string as `SearchParams`; empty values (a form's "all" choices) are absent;
+    a filter outside its index's choices is a 422 naming them."""
+    params = parse_query(request, SearchParams, blank_is_missing=True)
+    for name, allowed in _CHOICES[params.type].items():
+        value = getattr(params, name)
+        if value is not None and value not in allowed:
+            raise Invalid(
+                fields={name: "Must be one of: {expected}."},
+                params={"expected": ", ".join(sorted(allowed))},
+            )
+    return params
 
 
 def hit_out(index: str, hit: SearchHit, hidden: frozenset[int]) -> SearchHitOut:
