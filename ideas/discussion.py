@@ -12,6 +12,7 @@ search document carries: the idea is recorded in the outbox in the same transact
 
 from __future__ import annotations
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -119,6 +120,38 @@ async def _reported_before(
     return report, comment.hidden
 
 
+async def _file(
+    conn: BaseDBAsyncClient,
+    who: Principal,
+    key: str | None,
+    idea: Idea,
+    comment_id: int | None,
+    reason: str,
+) -> tuple[Report, int]:
+    """Store a report of the idea (`comment_id` None) or of one of its comments, with its
+    Idempotency-Key, in the caller's transaction; (the report, the item's open reports)."""
+    report = await Report.create(
+        idea_id=idea.id,
+        comment_id=comment_id,
+        member_id=who.member_id,
+        reason=reason,
+        unit_path=idea.unit_path,
+        created_at=clock.now(),
+        using_db=conn,
+    )
+    await idempotency.remember(
+        conn,
+        who.member_id,
+        key,
+        Kind.REPORT,
+        idea_id=idea.id,
+        made_id=report.id,
+        at=report.created_at,
+    )
+    same_item = Report.filter(idea_id=idea.id, comment_id=comment_id, resolved_at__isnull=True)
+    return report, await same_item.using_db(conn).count()
+
+
 async def report_idea(
     who: Principal, idea_id: int, reason: str, key: str | None = None
 ) -> tuple[Report, bool]:
@@ -138,31 +171,7 @@ async def report_idea(
     hidden = False
     try:
         async with in_transaction() as conn:
-            report = await Report.create(
-                idea_id=idea.id,
-                comment_id=None,
-                member_id=who.member_id,
-                reason=reason,
-                unit_path=idea.unit_path,
-                created_at=clock.now(),
-                using_db=conn,
-            )
-            await idempotency.remember(
-                conn,
-                who.member_id,
-                key,
-                Kind.REPORT,
-                idea_id=idea.id,
-                made_id=report.id,
-                at=report.created_at,
-            )
-            open_reports = (
-                await Report.filter(
-                    idea_id=idea.id, comment_id__isnull=True, resolved_at__isnull=True
-                )
-                .using_db(conn)
-                .count()
-            )
+            report, open_reports = await _file(conn, who, key, idea, None, reason)
             if open_reports >= REPORTS_TO_HIDE and idea.status in PUBLIC_STATUSES:
                 await Idea.filter(id=idea.id).using_db(conn).update(status=IdeaStatus.HIDDEN)
                 await StatusChange.create(
@@ -204,29 +213,7 @@ async def report_comment(
     hidden = False
     try:
         async with in_transaction() as conn:
-            report = await Report.create(
-                idea_id=idea.id,
-                comment_id=comment.id,
-                member_id=who.member_id,
-                reason=reason,
-                unit_path=idea.unit_path,
-                created_at=clock.now(),
-                using_db=conn,
-            )
-            await idempotency.remember(
-                conn,
-                who.member_id,
-                key,
-                Kind.REPORT,
-                idea_id=idea.id,
-                made_id=report.id,
-                at=report.created_at,
-            )
-            open_reports = (
-                await Report.filter(comment_id=comment.id, resolved_at__isnull=True)
-                .using_db(conn)
-                .count()
-            )
+            report, open_reports = await _file(conn, who, key, idea, comment.id, reason)
             if open_reports >= REPORTS_TO_HIDE:
                 await Comment.filter(id=comment.id).using_db(conn).update(hidden=True)
                 await Idea.filter(id=idea.id).using_db(conn).update(comments=F("comments") - 1)
