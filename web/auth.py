@@ -88,6 +88,19 @@ ALLOWED_WHILE_CHANGE_DUE = frozenset(
 )
 
 
+SIGN_IN_ENDED = "Your sign-in has ended or is not valid. Please log in again."
+# Where a stale token must not stand in the way: logging in again, registering.
+_TOKEN_NOT_NEEDED = frozenset({("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/register")})
+
+
+def _refuses_bad_tokens(method: str, path: str) -> bool:
+    """API.md's 401 is for "no or bad credentials": a bearer token that names no session
+    (revoked, expired, made up) is refused on every API path, public reads included, so a
+    client learns to log in again instead of silently reading as nobody; never where one
+    logs in."""
+    return path.startswith("/api/") and (method, path) not in _TOKEN_NOT_NEEDED
+
+
 def allowed_while_change_due(method: str, path: str) -> bool:
     """Whether a member who must change their password may make this request: their
     account, the change itself, logging out and ending a token; static files."""
@@ -136,6 +149,9 @@ class AuthMiddleware:
         if authorization and authorization[:7].lower() == "bearer ":
             state["principal"] = await principals.by_token(authorization[7:].strip())
             state["auth"] = "token"
+            if state["principal"] is None and _refuses_bad_tokens(scope["method"], scope["path"]):
+                await self._bad_token(scope, receive, send)
+                return
         else:
             state["auth"] = "session"
             if key is not None:
@@ -226,6 +242,11 @@ class AuthMiddleware:
             await JSONResponse(body, status_code=403)(scope, receive, send)
         else:
             await RedirectResponse("/me", status_code=303)(scope, receive, send)
+
+    async def _bad_token(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = error_body("invalid_token", i18n.gettext(SIGN_IN_ENDED))
+        headers = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = error_body(

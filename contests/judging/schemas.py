@@ -237,6 +237,10 @@ class RankItem(BaseModel):
     normalised_rank: int | None
 
 
+class RankingOut(RootModel[list[RankItem]]):
+    """The ranking: a JSON list of `RankItem` (API.md), ranked entries first."""
+
+
 class RankingQuery(BaseModel):
     round: int | None = Field(default=None, ge=1, le=100)
 

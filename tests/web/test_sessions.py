@@ -191,3 +191,29 @@ async def test_an_api_client_holding_an_anonymous_cookie_still_logs_in(
     r = await client.post("/api/v1/ideas", json={"title": "Không đăng nhập"})
     assert r.status_code == 401
     assert r.json()["error"]["code"] != "csrf_failed"
+
+
+async def test_a_bad_token_is_refused_even_where_anyone_may_read(
+    client: httpx2.AsyncClient,
+) -> None:
+    """API.md: 401 for "no or bad credentials"; a stale token used to read as nobody."""
+    tree = await factories.unit_tree()
+    who = await factories.member(tree.hoan_kiem)
+    stale = {"Authorization": "Bearer not-a-token", "Accept-Language": "en"}
+    r = await client.get("/api/v1/units", headers=stale)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_token"
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    assert (
+        r.json()["error"]["message"]
+        == "Your sign-in has ended or is not valid. Please log in again."
+    )
+    assert (await client.get("/api/v1/units")).status_code == 200  # without it: fine
+    # logging in again is never blocked by the stale header
+    r = await client.post(
+        "/api/v1/auth/token",
+        json={"email": who.email, "password": factories.PASSWORD},
+        headers=stale,
+    )
+    assert r.status_code == 200
+    good = {"Authorization": f"Bearer {r.json()['token']}"}
+    assert (await client.get("/api/v1/units", headers=good)).status_code == 200

@@ -190,6 +190,7 @@ routes: list[BaseRoute] = [
         summary="Ranking, raw and judge-normalised",
         tag=TAG,
         query=s.RankingQuery,
+        response=s.RankingOut,
     ),
     api_route(
         f"{C}/ranking.csv",
