@@ -93,6 +93,22 @@ def _format_seconds(value: Any, places: int = 1) -> str:
     )
 
 
+def _format_duration(value: Any) -> str:
+    """A whole number of seconds as minutes and seconds in the page's language ("15 phút",
+    "1 minute 30 seconds", "45 giây", babel's CLDR unit names): a round's time limit need
+    not be whole minutes."""
+    from babel.units import format_unit
+
+    if value is None or isinstance(value, Undefined):
+        return ""
+    minutes, seconds = divmod(int(value), 60)
+    lang = i18n.current_language()
+    parts = [format_unit(minutes, "duration-minute", length="long", locale=lang)] if minutes else []
+    if seconds or not minutes:
+        parts.append(format_unit(seconds, "duration-second", length="long", locale=lang))
+    return " ".join(parts)
+
+
 def _field_label(code: Any) -> str:
     """An idea field's name in the page's language (the code itself if unknown)."""
     from web.labels import FIELD_LABELS
@@ -103,20 +119,6 @@ def _field_label(code: Any) -> str:
 
 env.filters["datetime"] = _format_dt
 env.filters["number"] = _format_number
-
-
-def _format_duration(value: Any) -> str:
-    """A whole number of seconds as minutes and seconds in the page's language ("15 phút",
-    "1 minute 30 seconds", "45 giây"): a round's time limit need not be whole minutes."""
-    if value is None or isinstance(value, Undefined):
-        return ""
-    minutes, seconds = divmod(int(value), 60)
-    parts = [i18n.ngettext("{n} minute", "{n} minutes", minutes)] if minutes else []
-    if seconds or not minutes:
-        parts.append(i18n.ngettext("{n} second", "{n} seconds", seconds))
-    return " ".join(parts)
-
-
 env.filters["percent"] = _format_percent
 env.filters["duration"] = _format_duration
 env.filters["seconds"] = _format_seconds
