@@ -52,15 +52,14 @@ async def authored_idea(idea_id: int, who: Principal) -> Idea:
     return idea
 
 
-def require_editable(idea: Idea, now: datetime) -> None:
-    """409 unless the authors may change the idea now (`ideas.rules.editable`), saying why."""
-    if frozen(idea.frozen_from, now):
-        raise EntryFrozen()
-    if idea.status not in EDITABLE_STATUSES:
-        raise NotEditable()
-
-
 def require_not_frozen(idea: Idea, now: datetime) -> None:
     """409 when a contest the idea is entered in froze it (withdrawing, too, ends there)."""
     if frozen(idea.frozen_from, now):
         raise EntryFrozen()
+
+
+def require_editable(idea: Idea, now: datetime) -> None:
+    """409 unless the authors may change the idea now (`ideas.rules.editable`), saying why."""
+    require_not_frozen(idea, now)
+    if idea.status not in EDITABLE_STATUSES:
+        raise NotEditable()

@@ -101,6 +101,7 @@ async def ideas_page(request: Request) -> Response:
 
 async def detail_page(request: Request) -> Response:
     who = context.principal(request)
+    now = clock.now()
     idea = await visible_idea(path_int(request), who)
     page = number_between(request.query_params.get("cpage"), 1, 10_000) or 1
     comments, total = await discussion.comments(who, idea.id, offset=(page - 1) * 50, limit=50)
@@ -125,8 +126,8 @@ async def detail_page(request: Request) -> Response:
             "cpage": page,
             "voted": await votes.has_voted(who, idea.id),
             "is_author": await is_author(idea, who),
-            "editable": editable(idea.status, idea.frozen_from, clock.now()),
-            "frozen": frozen(idea.frozen_from, clock.now()),
+            "editable": editable(idea.status, idea.frozen_from, now),
+            "frozen": frozen(idea.frozen_from, now),
             "public": idea.status in PUBLIC_STATUSES,
             "organiser": organiser,
             "next_statuses": sorted(TRANSITIONS.get(idea.status, frozenset())),
